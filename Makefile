@@ -1,0 +1,32 @@
+# The recipes CI, the README and humans run.
+PY ?= .venv/bin/python
+PIP ?= $(PY) -m pip
+
+.PHONY: setup test lint fix conformance bench demo
+
+.venv/bin/python:
+	python3 -m venv .venv
+	$(PIP) install --upgrade pip
+
+setup: .venv/bin/python
+	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(PIP) install -e '.[all]' --group dev
+
+test: setup
+	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m mypy
+	HF_HUB_OFFLINE=1 $(PY) -m pytest
+
+lint:
+	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m ruff format --check src tests benchmarks
+	$(PY) -m mypy
+
+fix:
+	$(PY) -m ruff check --fix src tests benchmarks
+	$(PY) -m ruff format src tests benchmarks
+
+conformance:
+	$(PY) scripts/conformance.py
+
+demo: setup
+	.venv/bin/writersroom new "A lighthouse keeper finds a message in a bottle addressed to her, dated tomorrow." --out out/lighthouse --scenes 4 --seed 7

@@ -1,0 +1,3 @@
+from writersroom.cli import cli
+
+cli()

@@ -1,0 +1,83 @@
+"""Settings, built once at the edges (CLI, scripts) and passed down as arguments.
+
+Sources, later ones winning: defaults, `$WRITERSROOM_HOME/config.toml`, `WRITERSROOM_*` variables.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from writersroom.errors import ConfigError
+
+
+def default_home(env: Mapping[str, str] | None = None) -> Path:
+    """`$WRITERSROOM_HOME`, else `$XDG_DATA_HOME/writersroom`, else `~/.local/share/writersroom`."""
+    env = os.environ if env is None else env
+    if env.get("WRITERSROOM_HOME"):
+        return Path(env["WRITERSROOM_HOME"]).expanduser()
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "writersroom"
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path                      # holds config.toml, models.toml, log.db, cache.db
+    default_model: str = "default"  # a model name from models.toml or a spec (default, gguf:PATH, …)
+    cache: bool = True              # persistent response cache for seeded requests
+    log: bool = True                # record every model call in log.db
+
+    @property
+    def models_file(self) -> Path:
+        return self.home / "models.toml"
+
+    @property
+    def log_db(self) -> Path:
+        return self.home / "log.db"
+
+    @property
+    def cache_db(self) -> Path:
+        return self.home / "cache.db"
+
+
+def _as_bool(name: str, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false, not {value!r}")
+
+
+def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Build Settings from the config file and the environment."""
+    env = os.environ if env is None else env
+    home = default_home(env)
+    settings = Settings(home=home)
+    config_path = path or home / "config.toml"
+    if config_path.exists():
+        try:
+            data = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{config_path}: not valid TOML ({exc})") from exc
+        unknown = set(data) - {"default_model", "cache", "log"}
+        if unknown:
+            raise ConfigError(f"{config_path}: unknown keys {sorted(unknown)}")
+        if "default_model" in data:
+            settings = replace(settings, default_model=str(data["default_model"]))
+        if "cache" in data:
+            settings = replace(settings, cache=_as_bool("cache", data["cache"]))
+        if "log" in data:
+            settings = replace(settings, log=_as_bool("log", data["log"]))
+    if env.get("WRITERSROOM_MODEL"):
+        settings = replace(settings, default_model=env["WRITERSROOM_MODEL"])
+    if "WRITERSROOM_CACHE" in env:
+        settings = replace(settings, cache=_as_bool("WRITERSROOM_CACHE", env["WRITERSROOM_CACHE"]))
+    if "WRITERSROOM_LOG" in env:
+        settings = replace(settings, log=_as_bool("WRITERSROOM_LOG", env["WRITERSROOM_LOG"]))
+    return settings

@@ -1,0 +1,58 @@
+"""Structured output: ask for JSON matching a pydantic model, enforced while decoding where the
+backend can (it reads `Request.json_schema`), validated and retried otherwise."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from writersroom.errors import GenerationError
+from writersroom.llm.base import Backend, Request, complete
+
+T = TypeVar("T")
+
+
+def schema_of(kind: type[Any]) -> dict[str, Any]:
+    """The JSON Schema of a pydantic model or any type TypeAdapter understands."""
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return kind.model_json_schema()
+    return TypeAdapter(kind).json_schema()
+
+
+def parse_json(text: str, kind: type[T], *, step: str = "") -> T:
+    """Validate `text` as JSON of type `kind`. Pure; raises GenerationError keeping the text."""
+    try:
+        return TypeAdapter(kind).validate_json(text.strip())
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "(root)"
+        raise GenerationError(f"invalid JSON at {where}: {first['msg']}", step=step, text=text) from exc
+
+
+def complete_json(
+    backend: Backend, request: Request, kind: type[T], *, retries: int = 2, step: str = ""
+) -> T:
+    """Complete `request` as JSON of type `kind`. On invalid output, retry with the next seed
+    (`retries` more times), then raise GenerationError with the last raw text."""
+    schema = schema_of(kind)
+    request = replace(request, json_schema=schema)
+    error: GenerationError | None = None
+    for attempt in range(retries + 1):
+        seed = None if request.seed is None else request.seed + attempt
+        text = complete(backend, request.with_seed(seed)).text
+        try:
+            return parse_json(text, kind, step=step)
+        except GenerationError as exc:
+            error = exc
+    assert error is not None
+    raise error
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON for prompts."""
+    if isinstance(value, BaseModel):
+        return value.model_dump_json()
+    return json.dumps(value, ensure_ascii=False)
