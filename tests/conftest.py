@@ -19,3 +19,14 @@ def writersroom_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     monkeypatch.setenv("WRITERSROOM_HOME", str(home))
     monkeypatch.delenv("WRITERSROOM_MODEL", raising=False)
     return home
+
+
+@pytest.fixture(scope="session")
+def default_backend():  # -> writersroom.llm.llamacpp.LlamaCppBackend
+    """The real bundled default model (SmolLM2-135M-Instruct Q4_1, llama.cpp), loaded once per
+    test session. Use seeds (and small max_tokens) to keep tests fast and reproducible."""
+    from writersroom.llm.llamacpp import LlamaCppBackend, bundled_model_path
+
+    backend = LlamaCppBackend(bundled_model_path(), n_ctx=4096)
+    yield backend
+    backend.close()

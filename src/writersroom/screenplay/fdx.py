@@ -1,0 +1,472 @@
+"""Final Draft XML: `parse(xml) -> Screenplay` and `render(doc) -> str`.
+
+Reading joins a paragraph's styled `<Text>` runs into one string with Fountain emphasis markup
+(Bold `**`, Italic `*`, Underline `_`), so the document model stays the same whatever the format.
+Paragraph types without a place in the model (Shot, General, New Act, ...) are read as Action;
+types we do not know also give a warning. Warnings come back from `parse_with_warnings`;
+`parse` sends them to the `writersroom.screenplay.fdx` logger. Broken XML raises FormatError
+with the line where it broke. Entity declarations are refused (no entity-expansion bombs;
+expat does not fetch external entities).
+
+Mapping (docs/screenplay-format.md §5.3):
+    SceneHeading  Scene Heading (+Number)       Action     Action / General (+Alignment=Center)
+    Dialogue      Character + Parenthetical/Dialogue paragraphs; dual pairs in <DualDialogue>
+    Lyrics        Lyric                         Transition Transition
+    Section       Outline 1..4 (depth > 4 is written as 4)      Synopsis  Outline Body
+    Note          a ScriptNote on an empty General paragraph (top-level ScriptNotes are read
+                  as Notes at the end); inline [[notes]] stay in the text
+    Boneyard      a ScriptNote whose text is /* ... */       PageBreak  StartsNewPage="Yes"
+Dialogue lines that are all `~`-prefixed (sung dialogue) are written as Lyric paragraphs.
+The title page is written as Final Draft lays it out (centred title block, contact bottom left,
+draft date bottom right) and read back by position: see `fdx_title.py`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape, quoteattr
+
+from writersroom.errors import FormatError
+from writersroom.screenplay.fdx_title import read_title_page, title_paragraphs
+from writersroom.screenplay.model import (
+    Action,
+    Boneyard,
+    Dialogue,
+    Element,
+    Line,
+    Lyrics,
+    Note,
+    PageBreak,
+    Parenthetical,
+    SceneHeading,
+    Screenplay,
+    Section,
+    Synopsis,
+    Transition,
+)
+from writersroom.screenplay.typeset import parse_emphasis
+
+__all__ = ["markup_to_runs", "parse", "parse_with_warnings", "render", "runs_to_markup"]
+
+log = logging.getLogger(__name__)
+
+# Types that map to Action without a warning: Final Draft's own elements with no Fountain twin.
+_QUIET_ACTION = {"Action", "General", "Shot", "New Act", "End of Act", "End Of Act",
+                 "Cold Opening", "Show/Ep. Title", "Cast List"}
+_SPEECH = {"Parenthetical", "Dialogue", "Lyric"}
+_HIDDEN = re.compile(r"(\[\[.*?\]\]|/\*.*?\*/)", re.DOTALL)      # notes and boneyard: verbatim
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+# --- parse -----------------------------------------------------------------------------------
+def parse(xml: str | bytes) -> Screenplay:
+    """Read a Final Draft document; warnings go to the module logger."""
+    doc, warnings = parse_with_warnings(xml)
+    for warning in warnings:
+        log.warning("%s", warning)
+    return doc
+
+
+def parse_with_warnings(xml: str | bytes) -> tuple[Screenplay, list[str]]:
+    """Read a Final Draft document and return it with a list of warnings (unknown paragraph
+    types read as Action, ...). Raises FormatError for input that is not FDX."""
+    root = _root(xml)
+    warnings: list[str] = []
+    reader = _Reader(warnings)
+    content = root.find("Content")
+    if content is None:
+        raise FormatError("not a Final Draft script: <FinalDraft> has no <Content>")
+    for number, paragraph in enumerate(content.findall("Paragraph"), 1):
+        reader.paragraph(paragraph, number)
+    for holder in ("ScriptNotes", "UnanchoredScriptNotes"):
+        for note in root.iterfind(f"{holder}/ScriptNote"):
+            reader.flush()
+            reader.out.append(_note_element(note))
+    reader.flush()
+    title = root.find("TitlePage/Content")
+    fields = read_title_page(_title_lines(title)) if title is not None else ()
+    return Screenplay(fields, tuple(reader.out)), warnings
+
+
+def _root(xml: str | bytes) -> ET.Element:
+    if isinstance(xml, str) and xml.startswith("\ufeff"):
+        xml = xml[1:]
+    entity = b"<!ENTITY" in xml[:4096] if isinstance(xml, bytes) else "<!ENTITY" in xml[:4096]
+    if entity:
+        raise FormatError("FDX files have no entity declarations; refusing to expand them")
+    try:
+        root = ET.fromstring(xml)
+    except ET.ParseError as exc:
+        line, column = exc.position
+        reason = re.sub(r": line \d+, column \d+$", "", str(exc))
+        raise FormatError(f"broken XML at column {column}: {reason}", line=line) from exc
+    if root.tag != "FinalDraft":
+        raise FormatError(f"not a Final Draft document: the root element is <{root.tag}>")
+    return root
+
+
+class _Reader:
+    """Turns the flat paragraph list into elements, grouping speeches."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        self.out: list[Element] = []
+        self.warnings = warnings
+        self.cue: tuple[str, str | None, bool] | None = None
+        self.lines: list[Line] = []
+
+    def flush(self) -> None:
+        if self.cue is not None:
+            self.out.append(Dialogue(self.cue[0], tuple(self.lines), self.cue[1], self.cue[2]))
+        self.cue, self.lines = None, []
+
+    def paragraph(self, p: ET.Element, number: int, *, dual: bool | None = None) -> None:
+        if p.get("StartsNewPage") == "Yes":
+            self.flush()
+            self.out.append(PageBreak())
+        pair = p.find("DualDialogue")
+        if pair is not None:
+            self.flush()
+            cues = [q for q in pair.findall("Paragraph") if q.get("Type") == "Character"]
+            for q in pair.findall("Paragraph"):
+                first = bool(cues) and q is cues[0] and len(cues) > 1
+                self.paragraph(q, number, dual=not first)
+            self.flush()
+            return
+        kind = p.get("Type", "")
+        texts = p.findall("Text")
+        notes = [_note_element(note) for note in p.findall("ScriptNote")]
+        if not texts:
+            self.flush()
+            self.out.extend(notes)                # a note on a paragraph of its own
+            return
+        text = _clean(runs_to_markup(_runs(texts)))
+        text += "".join(f"[[{n.text}]]" for n in notes if isinstance(n, Note))
+        if kind == "Character":
+            self.flush()
+            self.cue = (*_split_cue(text.strip(" ")), bool(dual))
+        elif kind in _SPEECH and (self.cue is not None or kind != "Lyric"):
+            if self.cue is None:
+                self.cue = ("", None, bool(dual))   # speech with no cue: keep its words
+            if kind == "Parenthetical":
+                self.lines.append(Parenthetical(text.strip(" ")))
+            elif kind == "Lyric":
+                self.lines.append("\n".join("~" + line for line in text.split("\n")))
+            else:
+                self.lines.append(text)
+        else:
+            self.flush()
+            self.out.append(self._element(kind, text, p, number))
+        self.out.extend(n for n in notes if isinstance(n, Boneyard))
+
+    def _element(self, kind: str, text: str, p: ET.Element, number: int) -> Element:
+        match kind:
+            case "Scene Heading":
+                return SceneHeading(text.strip(" "), p.get("Number") or None)
+            case "Transition":
+                return Transition(text.strip(" "))
+            case "Lyric":
+                return Lyrics(text)
+            case "Outline Body":
+                return Synopsis(text.strip(" "))
+            case _ if kind.startswith("Outline ") and kind[8:].isdigit():
+                return Section(text.strip(" "), int(kind[8:]))
+        if kind not in _QUIET_ACTION:
+            self.warnings.append(f"paragraph {number}: unknown type {kind!r} read as Action")
+        return Action(text, centered=p.get("Alignment") == "Center")
+
+
+def _runs(texts: list[ET.Element]) -> list[tuple[str, int]]:
+    """(text, flags) for each <Text>; flags 1 bold, 2 italic, 4 underline."""
+    runs = []
+    for t in texts:
+        style = set((t.get("Style") or "").split("+"))
+        flags = ("Bold" in style) | ("Italic" in style) << 1 | ("Underline" in style) << 2
+        runs.append((t.text or "", flags))
+    return runs
+
+
+def runs_to_markup(runs: list[tuple[str, int]]) -> str:
+    """Styled runs as a Fountain string; literal `*` and `_` are escaped when they would
+    otherwise read as emphasis.
+
+    >>> runs_to_markup([("He is ", 0), ("very", 2), (" tired_now_.", 0)])
+    'He is *very* tired\\\\_now\\\\_.'
+    """
+    merged: list[tuple[str, int]] = []
+    for text, flags in runs:
+        if merged and merged[-1][1] == flags:
+            merged[-1] = (merged[-1][0] + text, flags)
+        elif text:
+            merged.append((text, flags))
+    plain = _markup(merged, escape_markers=False)
+    if markup_to_runs(plain) == _split_lines(merged):
+        return plain
+    return _markup(merged, escape_markers=True)
+
+
+def _markup(runs: list[tuple[str, int]], *, escape_markers: bool) -> str:
+    out = []
+    for text, flags in runs:
+        if escape_markers:
+            text = text.replace("*", "\\*").replace("_", "\\_")
+        out.append("\n".join(_wrap(line, flags) for line in text.split("\n")))
+    return "".join(out)
+
+
+def _wrap(line: str, flags: int) -> str:
+    body = line.strip(" ")
+    if not flags or not body:
+        return line
+    marks = {1: "**", 2: "*", 3: "***"}.get(flags & 3, "")
+    marked = f"{marks}{body}{marks}"
+    if flags & 4:
+        marked = f"_{marked}_"
+    lead = len(line) - len(line.lstrip(" "))
+    return f"{line[:lead]}{marked}{line[lead + len(body):]}"
+
+
+def _split_lines(runs: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Runs in the shape markup_to_runs gives: newlines and unstyled spaces at a run's ends
+    are their own plain runs, neighbours of one style merged."""
+    pieces: list[tuple[str, int]] = []
+    for text, flags in runs:
+        for k, line in enumerate(text.split("\n")):
+            if k:
+                pieces.append(("\n", 0))
+            body = line.strip(" ")
+            if not body or not flags:
+                pieces.append((line, 0))
+                continue
+            lead = len(line) - len(line.lstrip(" "))
+            pieces += [(line[:lead], 0), (body, flags), (line[lead + len(body):], 0)]
+    merged: list[tuple[str, int]] = []
+    for text, flags in pieces:
+        if merged and merged[-1][1] == flags:
+            merged[-1] = (merged[-1][0] + text, flags)
+        elif text:
+            merged.append((text, flags))
+    return merged
+
+
+def markup_to_runs(text: str) -> list[tuple[str, int]]:
+    """A Fountain string as (text, flags) runs; inline notes and boneyard stay as plain text."""
+    out: list[tuple[str, int]] = []
+    for k, piece in enumerate(_HIDDEN.split(text)):
+        if k % 2:
+            out.append((piece, 0))
+        else:
+            out += [(r.text, r.flags) for r in parse_emphasis(piece)]
+    merged: list[tuple[str, int]] = []
+    for piece_text, flags in out:
+        if merged and merged[-1][1] == flags:
+            merged[-1] = (merged[-1][0] + piece_text, flags)
+        elif piece_text:
+            merged.append((piece_text, flags))
+    return merged
+
+
+def _clean(text: str) -> str:
+    """Final Draft text as model text: LF newlines, tabs as four spaces, no trailing spaces."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    if " \n" in text or text.endswith(" "):
+        text = "\n".join(line.rstrip(" ") for line in text.split("\n"))
+    return text
+
+
+def _split_cue(cue: str) -> tuple[str, str | None]:
+    if cue.endswith(")") and (paren := cue.find("(")) >= 0:
+        return cue[:paren].rstrip(" "), cue[paren + 1 : -1]
+    return cue, None
+
+
+def _note_text(note: ET.Element) -> str:
+    return "\n".join(
+        _clean(runs_to_markup(_runs(p.findall("Text")))) for p in note.iter("Paragraph")
+    )
+
+
+def _note_element(note: ET.Element) -> Element:
+    text = _note_text(note)
+    if text.startswith("/*") and text.endswith("*/") and len(text) >= 4:
+        return Boneyard(text[2:-2])
+    return Note(text)
+
+
+def _title_lines(content: ET.Element) -> list[tuple[str, str]]:
+    """(alignment, text) for each title-page paragraph; an empty paragraph gives ''."""
+    lines = []
+    for p in content.findall("Paragraph"):
+        text = "".join(t.text or "" for t in p.findall("Text"))
+        styled = runs_to_markup(_runs(p.findall("Text"))) if text.strip() else ""
+        lines.append((p.get("Alignment") or "Left", styled.replace("\r\n", "\n")))
+    return lines
+
+
+# --- render ----------------------------------------------------------------------------------
+def render(doc: Screenplay) -> str:
+    """Write a Screenplay as a Final Draft 11 document with its layout settings."""
+    body: list[str] = []
+    new_page = False
+    elements = doc.elements
+    n = 0
+    while n < len(elements):
+        element = elements[n]
+        n += 1
+        if isinstance(element, PageBreak):
+            if new_page:
+                body.append(f'    {_paragraph("General", [], new_page=True, empty=False)}\n')
+            new_page = True
+            continue
+        if isinstance(element, Dialogue) and (element.dual or _pairs(elements, n - 1)):
+            group = [element]
+            if not element.dual:
+                group.append(elements[n])      # type: ignore[arg-type]
+                n += 1
+            inner = "".join("".join(_speech(d)) for d in group if isinstance(d, Dialogue))
+            attrs = ' StartsNewPage="Yes"' if new_page else ""
+            body.append(f'    <Paragraph Type="General"{attrs}><DualDialogue>{inner}'
+                        f"</DualDialogue></Paragraph>\n")
+        else:
+            body.append(f"    {_element_xml(element, new_page)}\n")
+        new_page = False
+    if new_page:
+        body.append(f'    {_paragraph("General", [], new_page=True, empty=False)}\n')
+    title = ""
+    if doc.title_page:
+        paragraphs = "".join(
+            f"    {_paragraph('', markup_to_runs(text), align=align)}\n" for align, text in
+            title_paragraphs(doc.title_page)
+        )
+        title = f"  <TitlePage>\n   <Content>\n{paragraphs}   </Content>\n  </TitlePage>\n"
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="no" ?>\n'
+        '<FinalDraft DocumentType="Script" Template="No" Version="4">\n'
+        f"  <Content>\n{''.join(body)}  </Content>\n{title}{_SETTINGS}</FinalDraft>\n"
+    )
+
+
+def _pairs(elements: tuple[Element, ...], n: int) -> bool:
+    follower = elements[n + 1] if n + 1 < len(elements) else None
+    return isinstance(follower, Dialogue) and follower.dual
+
+
+def _element_xml(element: Element, new_page: bool) -> str:
+    match element:
+        case SceneHeading(text=text, number=number):
+            return _paragraph("Scene Heading", markup_to_runs(text), new_page=new_page,
+                              number=number)
+        case Action(text=text, centered=centered):
+            return _paragraph("Action", markup_to_runs(text), new_page=new_page,
+                              align="Center" if centered else "")
+        case Dialogue():
+            return "\n    ".join(_speech(element, new_page))
+        case Lyrics(text=text):
+            return _paragraph("Lyric", markup_to_runs(text), new_page=new_page)
+        case Transition(text=text):
+            return _paragraph("Transition", markup_to_runs(text), new_page=new_page)
+        case Section(text=text, depth=depth):
+            kind = f"Outline {min(max(depth, 1), 4)}"
+            return _paragraph(kind, markup_to_runs(text), new_page=new_page)
+        case Synopsis(text=text):
+            return _paragraph("Outline Body", markup_to_runs(text), new_page=new_page)
+        case Note(text=text):
+            return _paragraph("General", [], new_page=new_page, note=text, empty=False)
+        case Boneyard(text=text):
+            return _paragraph("General", [], new_page=new_page, note=f"/*{text}*/", empty=False)
+        case PageBreak():
+            return _paragraph("General", [], new_page=True, empty=False)
+    raise TypeError(f"not a screenplay element: {element!r}")
+
+
+def _speech(d: Dialogue, new_page: bool = False) -> list[str]:
+    parts = []
+    if d.speaker or d.extension is not None:
+        cue = d.speaker if d.extension is None else f"{d.speaker} ({d.extension})"
+        parts.append(_paragraph("Character", markup_to_runs(cue), new_page=new_page))
+        new_page = False
+    for line in d.lines:
+        if isinstance(line, Parenthetical):
+            parts.append(_paragraph("Parenthetical", markup_to_runs(line.text), new_page=new_page))
+        elif line and all(x.startswith("~") for x in line.split("\n")):
+            sung = "\n".join(x[1:] for x in line.split("\n"))
+            parts.append(_paragraph("Lyric", markup_to_runs(sung), new_page=new_page))
+        else:
+            parts.append(_paragraph("Dialogue", markup_to_runs(line), new_page=new_page))
+        new_page = False
+    return parts
+
+
+_STYLES = {1: "Bold", 2: "Italic", 4: "Underline"}
+
+
+def _paragraph(kind: str, runs: list[tuple[str, int]], *, new_page: bool = False,
+               number: str | None = None, align: str = "", note: str | None = None,
+               empty: bool = True) -> str:
+    attrs = f" Type={quoteattr(kind)}" if kind else ""
+    if number:
+        attrs += f" Number={quoteattr(_xml_text(number))}"
+    if align:
+        attrs += f' Alignment="{align}"'
+    if new_page:
+        attrs += ' StartsNewPage="Yes"'
+    texts = []
+    for text, flags in runs:
+        style = "+".join(name for bit, name in _STYLES.items() if flags & bit)
+        style_attr = f' Style="{style}"' if style else ""
+        texts.append(f"<Text{style_attr}>{escape(_xml_text(text))}</Text>")
+    if not texts and empty:
+        texts.append("<Text></Text>")
+    if note is not None:
+        texts.append(_note_xml(note))
+    return f"<Paragraph{attrs}>{''.join(texts)}</Paragraph>"
+
+
+def _note_xml(note: str) -> str:
+    inner = "".join(_paragraph("", markup_to_runs(line)) for line in note.split("\n"))
+    return f"<ScriptNote>{inner}</ScriptNote>"
+
+
+def _xml_text(text: str) -> str:
+    """Characters XML 1.0 cannot carry become U+FFFD."""
+    return _INVALID_XML.sub("\ufffd", text)
+
+
+def _element_settings(kind: str, style: str, left: str, right: str, before: int,
+                      align: str = "Left", first: str = "0.00") -> str:
+    return (
+        f'  <ElementSettings Type="{kind}">\n'
+        f'    <FontSpec Font="Courier Prime" Size="12" Style="{style}"/>\n'
+        f'    <ParagraphSpec Alignment="{align}" FirstIndent="{first}" Leading="Regular" '
+        f'LeftIndent="{left}" RightIndent="{right}" SpaceBefore="{before}" Spacing="1" '
+        f'StartsNewPage="No"/>\n'
+        f"  </ElementSettings>\n"
+    )
+
+
+# Final Draft 11's own values (docs/screenplay-format.md §4.1, Big Fish's FDX).
+_SETTINGS = "".join([
+    _element_settings("General", "", "1.50", "7.50", 0),
+    _element_settings("Scene Heading", "AllCaps", "1.50", "7.50", 24),
+    _element_settings("Action", "", "1.50", "7.50", 12),
+    _element_settings("Character", "AllCaps", "3.50", "7.25", 12),
+    _element_settings("Parenthetical", "", "3.00", "5.50", 0, first="-0.10"),
+    _element_settings("Dialogue", "", "2.50", "6.00", 0),
+    _element_settings("Transition", "AllCaps", "5.50", "7.10", 12, align="Right"),
+    _element_settings("Shot", "AllCaps", "1.50", "7.50", 12),
+    _element_settings("Lyric", "Italic", "2.50", "7.38", 0),
+]) + (
+    '  <PageLayout BottomMargin="72" FooterMargin="36" HeaderMargin="36" TopMargin="72">\n'
+    '    <PageSize Height="11.00" Width="8.50"/>\n'
+    "  </PageLayout>\n"
+    "  <MoresAndContinueds>\n"
+    '    <FontSpec Font="Courier Prime" Size="12" Style=""/>\n'
+    '    <DialogueBreaks AutomaticCharacterContinueds="Yes" BottomOfPage="Yes" '
+    'DialogueBottom="(MORE)" DialogueTop="(CONT\'D)" TopOfNext="Yes"/>\n'
+    '    <SceneBreaks ContinuedNumber="No" SceneBottom="(CONTINUED)" SceneBottomOfPage="No" '
+    'SceneTop="CONTINUED:" SceneTopOfNext="No"/>\n'
+    "  </MoresAndContinueds>\n"
+    '  <SceneNumberOptions LeftLocation="0.75" NumberScheme="1A" RightLocation="7.38" '
+    'ShowNumbersOnLeft="Yes" ShowNumbersOnRight="Yes"/>\n'
+)

@@ -1,0 +1,472 @@
+"""Fountain 1.1: `parse(text) -> Screenplay` and `render(doc) -> str`.
+
+Reading never fails on content: a paragraph that no rule claims is Action. The contract is
+`parse(render(doc)) == doc` for every document `parse` produces; `render` adds the forcing
+characters (`!`, `@`, `.`, `>`) wherever a plain rendering would read back differently.
+
+Pipeline: strip BOM, normalise newlines (CRLF/CR) and tabs (4 spaces), cut boneyards into
+placeholders, split into paragraphs, classify each with an ordered rule chain, put boneyards back.
+
+Decisions where the spec is silent (see also docs/screenplay-format.md §1):
+* A boneyard `/* ... */` that fills whole lines is a `Boneyard` element and ends the paragraph
+  around it. A boneyard that shares a line with other text ("inline") stays verbatim in that
+  element's text, exactly like an inline `[[note]]`; printing exporters hide both.
+* An unterminated `/*` is ordinary text.
+* A line holding only spaces ("  ") joins the lines around it into one paragraph; inside an
+  element it becomes an empty line ("\\n\\n" in Action and dialogue text).
+* Blank lines beyond the one that separates paragraphs are kept only before Action: each run
+  becomes ceil(extra / 2) empty `Action("")` elements, as Final Draft stores them. Elsewhere
+  (before headings, cues, ...) extra blank lines are layout and are dropped.
+* Sections and synopses are whole lines at the start of a paragraph; `===` lines break a
+  paragraph anywhere. A `~` line inside a speech stays in the dialogue text (sung dialogue).
+* A heading-like line directly followed by text is Action (as in the reference parser and
+  fountain-py), not a character cue: nobody is called "INT. HOUSE - DAY".
+* A scene heading with no text (possible in FDX) cannot be written in Fountain and is left out.
+* The title page is the run of `Key: value` and indented (3+ spaces) lines that opens the first
+  paragraph, except a lone `KEY:` line with no value (`FADE IN:` opens many scripts); the rest
+  of that paragraph, if any, is read like any other paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from writersroom.screenplay.model import (
+    Action,
+    Boneyard,
+    Dialogue,
+    Element,
+    Line,
+    Lyrics,
+    Note,
+    PageBreak,
+    Parenthetical,
+    SceneHeading,
+    Screenplay,
+    Section,
+    Synopsis,
+    TitleField,
+    Transition,
+)
+
+__all__ = ["parse", "render"]
+
+# --- rules: one precompiled regex per rule -------------------------------------------------
+_BONEYARD = re.compile(r"/\*(.*?)\*/", re.DOTALL)
+# A paragraph break: whitespace-only lines, at least one of them with fewer than two spaces
+# (a line of two or more spaces joins the paragraph around it).
+_SEPARATOR = re.compile(r"\n(?:[ ]*\n)*?[ ]?\n(?:[ ]*\n)*")
+_PAGE_BREAK = re.compile(r"={3,}")
+_SCENE_HEADING = re.compile(
+    r"(?:int\.?/ext|int\.ext|ext\.?/int|i\.?/e|e\.?/i|int|ext|est)[. ]", re.IGNORECASE
+)
+_SCENE_NUMBER = re.compile(r"^(.*?)[ ]*#([0-9A-Za-z][0-9A-Za-z.\-]*)#$")
+_NOTE = re.compile(r"\[\[((?:(?!\[\[|\]\]).)*)\]\]", re.DOTALL)
+_TITLE_KEY = re.compile(r"([^\W_][\w '()/&-]*?)[ ]*:(.*)")
+_SECTION = re.compile(r"(#+)[ ]*(.*)")
+
+_FORCING = "!@.>~=#"      # first characters that force or claim a paragraph
+_SENTINELS = "\ue000\ue001\ue002\ue003\U000f0000\U000f0001\U000f0002\U000f0003"
+
+
+# --- parse -----------------------------------------------------------------------------------
+def parse(text: str) -> Screenplay:
+    """Read Fountain text into a Screenplay. Never raises on content.
+
+    >>> doc = parse("INT. DINER - NIGHT #3#\\n\\nBOB\\n(quietly)\\nHi.")
+    >>> doc.elements[0]
+    SceneHeading(text='INT. DINER - NIGHT', number='3')
+    >>> doc.elements[1].lines
+    (Parenthetical(text='(quietly)'), 'Hi.')
+    """
+    return _parse(text, allow_title=True)
+
+
+def _parse(text: str, *, allow_title: bool) -> Screenplay:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\t" in text:
+        text = text.replace("\t", "    ")
+    boneyards: list[str] = []
+    sentinel = ""
+    if "/*" in text and (sentinel := next((c for c in _SENTINELS if c not in text), "")):
+        text = _cut_boneyards(text, sentinel, boneyards)
+    title: tuple[TitleField, ...] = ()
+    elements: list[Element] = []
+    seen = False                  # a paragraph came before (extra blank lines count after it)
+    for blanks, chunk in _paragraphs(text, sentinel, boneyards):
+        if isinstance(chunk, Boneyard):
+            elements.append(chunk)
+        elif not seen and allow_title and (found := _title_page(chunk)) is not None:
+            title, rest = found
+            if rest.strip(" \n"):
+                _classify(rest, elements)
+        else:
+            start = len(elements)
+            _classify(chunk, elements)
+            if blanks > 1 and seen and isinstance(elements[start], Action):
+                elements[start:start] = [Action("")] * (blanks // 2)
+        seen = True
+    doc = Screenplay(title, tuple(elements))
+    return _restore(doc, sentinel, boneyards) if boneyards else doc
+
+
+def _cut_boneyards(text: str, sentinel: str, store: list[str]) -> str:
+    def cut(match: re.Match[str]) -> str:
+        store.append(match.group(1))
+        return f"{sentinel}{len(store) - 1}{sentinel}"
+
+    return _BONEYARD.sub(cut, text)
+
+
+def _paragraphs(
+    text: str, sentinel: str, boneyards: list[str]
+) -> Iterator[tuple[int, str | Boneyard]]:
+    """Yield (blank lines before, paragraph) in order, and a Boneyard for each boneyard that fills
+    whole lines. A paragraph has no blank line at either end; lines of spaces inside it stay."""
+    pieces = [text]
+    if sentinel:       # boneyards on lines of their own cut the text into pieces
+        whole_line = f"(?:^|\\n)[ ]*{sentinel}(\\d+){sentinel}[ ]*(?=\\n|$)"
+        pieces = re.split(whole_line, text)
+    for k, piece in enumerate(pieces):
+        if k % 2:
+            yield 0, Boneyard(boneyards[int(piece)])
+            continue
+        if k and piece[:1] == "\n":
+            piece = piece[1:]            # the end of the boneyard's own line
+        blanks = 0
+        body = piece.lstrip(" \n")
+        if len(body) != len(piece):      # whitespace-only lines before the first paragraph
+            lead = piece[: len(piece) - len(body)]
+            blanks = lead.count("\n")
+            piece = piece[lead.rfind("\n") + 1 :]
+        if not body:
+            continue
+        tail = piece.rstrip(" \n")
+        if "\n" in piece[len(tail) :]:     # whitespace-only lines after the last paragraph
+            piece = piece[: len(tail) + piece[len(tail) :].index("\n")]
+        position = 0
+        for separator in _SEPARATOR.finditer(piece):
+            yield blanks, piece[position : separator.start()]
+            blanks = separator.group().count("\n") - 1
+            position = separator.end()
+        yield blanks, piece[position:]
+
+
+def _title_page(chunk: str) -> tuple[tuple[TitleField, ...], str] | None:
+    """(fields, rest of the paragraph) when the paragraph opens with a title page: `Key: value`
+    lines and indented values, up to the first line that is neither."""
+    if not _TITLE_KEY.fullmatch(chunk.split("\n", 1)[0]):
+        return None
+    lines = chunk.split("\n")
+    fields: list[TitleField] = []
+    key, values = "", []
+    end = len(lines)
+    for n, line in enumerate(lines):
+        if line.startswith("   ") or (not line.strip(" ") and n):
+            values.append(line.strip(" "))
+        elif match := _TITLE_KEY.fullmatch(line):
+            if n:
+                fields.append(TitleField(key, "\n".join(v for v in values if v)))
+            key, values = match.group(1), [match.group(2).strip(" ")]
+        else:
+            end = n
+            break
+    fields.append(TitleField(key, "\n".join(v for v in values if v)))
+    if len(fields) == 1 and not fields[0].value and end == 1:
+        return None                     # a lone "FADE IN:" opens many scripts
+    rest = "\n".join(lines[end:]).strip("\n")
+    return tuple(fields), rest
+
+
+def _classify(chunk: str, out: list[Element]) -> None:
+    """The rule chain for one paragraph; Action claims whatever is left."""
+    if "\n" not in chunk:
+        head = chunk.strip(" ")
+        if head[0] not in "#=~[" or (head[0] == "[" and not head.startswith("[[")):
+            out.append(_single_line(head, chunk.rstrip(" "), chunk))
+            return
+    lines = chunk.split("\n")
+    stripped = [line.strip(" ") for line in lines]
+    head = stripped[0]
+    # Page breaks split a paragraph anywhere.
+    if "===" in chunk and any(_PAGE_BREAK.fullmatch(s) for s in stripped):
+        part: list[str] = []
+        for line, s in zip(lines, stripped, strict=True):
+            if _PAGE_BREAK.fullmatch(s):
+                _classify_part(part, out)
+                part = []
+                out.append(PageBreak())
+            else:
+                part.append(line)
+        _classify_part(part, out)
+        return
+    first = head[0]
+    # Sections and synopses: whole lines at the start of a paragraph.
+    if first in "#=":
+        n = 0
+        while n < len(lines) and stripped[n][:1] in ("#", "="):
+            line = stripped[n]
+            if line[0] == "#":
+                match = _SECTION.fullmatch(line)
+                assert match is not None
+                out.append(Section(match.group(2), len(match.group(1))))
+            else:
+                out.append(Synopsis(line[1:].strip(" ")))
+            n += 1
+        _classify_part(lines[n:], out)
+        return
+    if first == "!":
+        out.append(Action("\n".join([head[1:], *_right_stripped(lines[1:])])))
+        return
+    if first == "[" and (note := _NOTE.fullmatch("\n".join(_right_stripped(lines)).strip(" "))):
+        out.append(Note(note.group(1)))
+        return
+    if first == ">" and all(len(s) >= 2 and s[0] == ">" and s[-1] == "<" for s in stripped):
+        out.append(Action("\n".join(s[1:-1].strip(" ") for s in stripped), centered=True))
+        return
+    if first == "~":
+        n = 0
+        while n < len(lines) and stripped[n][:1] == "~":
+            n += 1
+        out.append(Lyrics("\n".join(s[1:] for s in stripped[:n])))
+        _classify_part(lines[n:], out)
+        return
+    if len(lines) == 1:
+        out.append(_single_line(head, lines[0].rstrip(" "), lines[0]))
+        return
+    cue = _cue(head)
+    if cue is not None:
+        out.append(Dialogue(cue[0], _speech(stripped[1:]), cue[1], cue[2]))
+        return
+    trailing_spaces = " \n" in chunk or chunk[-1] == " "
+    out.append(Action("\n".join(_right_stripped(lines)) if trailing_spaces else chunk))
+
+
+def _classify_part(lines: list[str], out: list[Element]) -> None:
+    """Classify what is left of a paragraph once lines at its start were claimed."""
+    start, end = 0, len(lines)
+    while start < end and not lines[start].strip(" "):
+        start += 1
+    while end > start and not lines[end - 1].strip(" "):
+        end -= 1
+    if start < end:
+        _classify("\n".join(lines[start:end]), out)
+
+
+def _right_stripped(lines: list[str]) -> list[str]:
+    return [line.rstrip(" ") for line in lines]
+
+
+def _single_line(head: str, line: str, raw: str) -> Element:
+    """`head` is the stripped line, `line` the right-stripped one, `raw` as written."""
+    first = head[0]
+    if first == "." and len(head) > 1 and head[1].isalnum():
+        return _heading(head[1:].rstrip(" "))
+    if first == ">":
+        body = line.lstrip(" ")
+        if len(body) >= 2 and body[-1] == "<":
+            return Action(body[1:-1].strip(" "), centered=True)
+        return Transition(body[1:].strip(" "))
+    if first == "!":
+        return Action(line.lstrip(" ")[1:])
+    if _SCENE_HEADING.match(head):
+        return _heading(head.rstrip(" "))
+    if raw.endswith("TO:") and head.isupper():
+        return Transition(head)
+    return Action(line)
+
+
+def _heading(text: str) -> SceneHeading:
+    if text.endswith("#") and (match := _SCENE_NUMBER.match(text)):
+        return SceneHeading(match.group(1), match.group(2))
+    return SceneHeading(text)
+
+
+def _cue(line: str) -> tuple[str, str | None, bool] | None:
+    """(speaker, extension, dual) when the line is a character cue."""
+    forced = line[0] == "@"
+    if forced:
+        line = line[1:].strip(" ")
+    elif line[0] in _FORCING or _SCENE_HEADING.match(line):
+        return None         # a heading with no blank line after it is Action, not a speaker
+    dual = line.endswith("^")
+    if dual:
+        line = line[:-1].rstrip(" ")
+    speaker, extension = line, None
+    if line.endswith(")") and (paren := line.find("(")) >= 0:
+        speaker, extension = line[:paren].rstrip(" "), line[paren + 1 : -1]
+    if not forced and not speaker.isupper():
+        return None
+    return speaker, extension, dual
+
+
+def _speech(lines: list[str]) -> tuple[Line, ...]:
+    """Dialogue lines: `(...)` lines are parentheticals; runs of other lines (with "" for a
+    spaces-only line) join into one string."""
+    out: list[Line] = []
+    run: list[str] = []
+    for line in lines:
+        if len(line) >= 2 and line[0] == "(" and line[-1] == ")":
+            if run:
+                out.append("\n".join(run))
+                run = []
+            out.append(Parenthetical(line))
+        else:
+            run.append(line)
+    if run:
+        out.append("\n".join(run))
+    return tuple(out)
+
+
+def _restore(doc: Screenplay, sentinel: str, boneyards: list[str]) -> Screenplay:
+    """Put inline boneyards back into every string of the document."""
+    placeholder = re.compile(f"{sentinel}(\\d+){sentinel}")
+
+    def put(text: str) -> str:
+        if sentinel not in text:
+            return text
+        return placeholder.sub(lambda m: f"/*{boneyards[int(m.group(1))]}*/", text)
+
+    def element(e: Element) -> Element:
+        match e:
+            case Dialogue():
+                lines = tuple(
+                    Parenthetical(put(x.text)) if isinstance(x, Parenthetical) else put(x)
+                    for x in e.lines
+                )
+                ext = put(e.extension) if e.extension is not None else None
+                return Dialogue(put(e.speaker), lines, ext, e.dual)
+            case SceneHeading():
+                return SceneHeading(put(e.text), e.number)
+            case Action():
+                return Action(put(e.text), e.centered)
+            case Section():
+                return Section(put(e.text), e.depth)
+            case Lyrics():
+                return Lyrics(put(e.text))
+            case Transition():
+                return Transition(put(e.text))
+            case Synopsis():
+                return Synopsis(put(e.text))
+            case Note():
+                return Note(put(e.text))
+            case Boneyard() | PageBreak():
+                return e
+
+    title = tuple(TitleField(put(f.key), put(f.value)) for f in doc.title_page)
+    return Screenplay(title, tuple(element(e) for e in doc.elements))
+
+
+# --- render ----------------------------------------------------------------------------------
+def render(doc: Screenplay) -> str:
+    """Write a Screenplay as Fountain text, forcing elements where needed.
+
+    >>> render(parse("@McCLANE\\nYippee."))
+    '@McCLANE\\nYippee.\\n'
+    """
+    parts: list[str] = []
+    if doc.title_page:
+        parts.append(_render_title(doc.title_page))
+    elements = doc.elements
+    pending_empty = 0
+    for n, element in enumerate(elements):
+        if isinstance(element, SceneHeading) and not element.text:
+            continue                    # Fountain cannot write a heading with no text
+        if element == Action("") and parts and _next_is_action(elements, n):
+            pending_empty += 1          # an empty Action before Action is two blank lines
+            continue
+        block = _render_element(element, first=not parts)
+        if pending_empty:
+            parts[-1] += "\n" * (2 * pending_empty - 1)
+            pending_empty = 0
+        parts.append(block)
+    return "\n\n".join(parts) + "\n" if parts else ""
+
+
+def _next_is_action(elements: tuple[Element, ...], n: int) -> bool:
+    for element in elements[n + 1 :]:
+        if element != Action(""):
+            return isinstance(element, Action)
+    return False
+
+
+def _render_title(fields: tuple[TitleField, ...]) -> str:
+    lines: list[str] = []
+    for item in fields:
+        if "\n" in _per_line(item.value, lambda line: ""):   # newlines outside boneyards
+            lines.append(f"{item.key}:")
+            lines.append(_per_line(item.value, lambda line: "    " + line))
+        else:
+            lines.append(f"{item.key}: {item.value}".rstrip())
+    return "\n".join(lines)
+
+
+def _render_element(element: Element, *, first: bool) -> str:
+    plain, forced = _forms(element)
+    if plain is not None and _reads_back(plain, element, first):
+        return plain
+    return forced
+
+
+def _reads_back(text: str, element: Element, first: bool) -> bool:
+    doc = _parse(text, allow_title=first)
+    return not doc.title_page and doc.elements == (element,)
+
+
+def _forms(element: Element) -> tuple[str | None, str]:
+    """(plain rendering or None, forced rendering) of one element."""
+    match element:
+        case SceneHeading(text=text, number=number):
+            plain = f"{text} #{number}#" if number else text
+            return plain, "." + plain
+        case Action(text=text, centered=True):
+            return None, _per_line(text, lambda line: f">{line}<")
+        case Action(text=text):
+            return _soft(text), _soft("!" + text)
+        case Dialogue(speaker=speaker, extension=extension, dual=dual):
+            cue = speaker if extension is None else f"{speaker} ({extension})"
+            cue += " ^" if dual else ""
+            body = "\n".join(
+                _soft(x.text if isinstance(x, Parenthetical) else x) for x in element.lines
+            )
+            return f"{cue}\n{body}", f"@{cue}\n{body}"
+        case Lyrics(text=text):
+            return None, _per_line(text, lambda line: "~" + line)
+        case Transition(text=text):
+            return text, f"> {text}".rstrip()
+        case Section(text=text, depth=depth):
+            return None, f"{'#' * depth} {text}".rstrip()
+        case Synopsis(text=text):
+            return None, f"= {text}".rstrip()
+        case Note(text=text):
+            return None, _soft(f"[[{text}]]")
+        case Boneyard(text=text):
+            return None, f"/*{text}*/"
+        case PageBreak():
+            return None, "==="
+    raise TypeError(f"not a screenplay element: {element!r}")
+
+
+def _soft(text: str) -> str:
+    """Element text as Fountain lines: an empty line becomes two spaces, which keeps the
+    paragraph together."""
+    if text and "\n\n" not in text and text[0] != "\n" and text[-1] != "\n":
+        return text
+    return _per_line(text, lambda line: line or "  ")
+
+
+def _per_line(text: str, change: Callable[[str], str]) -> str:
+    """Apply `change` to every line of `text`, leaving inline boneyards (which may span lines)
+    untouched."""
+    sentinel = ""
+    if "/*" in text and (sentinel := next((c for c in _SENTINELS if c not in text), "")):
+        kept: list[str] = []
+        text = _cut_boneyards(text, sentinel, kept)
+    text = "\n".join(change(line) for line in text.split("\n"))
+    if sentinel:
+        text = re.sub(f"{sentinel}(\\d+){sentinel}", lambda m: f"/*{kept[int(m[1])]}*/", text)
+    return text

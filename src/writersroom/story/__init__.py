@@ -1,0 +1,1 @@
+"""The story engine: logline to formatted screenplay, every level editable."""

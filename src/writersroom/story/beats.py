@@ -1,0 +1,78 @@
+"""Outline the story as beats, one per slot of the chosen structure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from writersroom.errors import GenerationError
+from writersroom.llm.base import Backend, Request, complete
+from writersroom.story.briefs import cast_brief
+from writersroom.story.forms import Field, form_grammar, labelled_lines
+from writersroom.story.prompt import Prompt
+from writersroom.story.types import Beat, Character, Logline, Structure, Title
+
+PROMPT = Prompt.load("beats")
+
+
+def beats_request(
+    logline: Logline,
+    characters: Sequence[Character],
+    structure: Structure,
+    *,
+    title: Title | None = None,
+    seed: int | None = None,
+) -> Request:
+    """One `Slot: sentence` line per slot; the grammar fixes the slot names and their order."""
+    record = [Field(slot.name, "sentence") for slot in structure.slots]
+    return PROMPT.request(
+        logline=logline.text,
+        title=title.text if title else "(untitled)",
+        cast=cast_brief(characters),
+        slots=", ".join(slot.name for slot in structure.slots),
+        options={
+            "max_tokens": 45 * len(structure.slots) + 20,
+            "temperature": 0.7,
+            "seed": seed,
+            "repeat_penalty": 1.1,
+            "grammar": form_grammar([record], sentence_chars=150),
+        },
+    )
+
+
+def parse_beats(text: str, structure: Structure) -> list[Beat]:
+    """Read one beat per slot, in the structure's order (matched by label, else by position).
+    Pure. Raises GenerationError on a missing slot or a summary repeated verbatim."""
+    lines = labelled_lines(text)
+    unused = list(range(len(lines)))
+    beats: list[Beat] = []
+    seen: set[str] = set()
+    for i, slot in enumerate(structure.slots):
+        match = next((j for j in unused if lines[j][0].lower() == slot.name.lower()), None)
+        if match is None and unused and len(lines) == len(structure.slots):
+            match = unused[0]
+        if match is None:
+            raise GenerationError(f"no beat for {slot.name}", step="beats", text=text)
+        unused.remove(match)
+        summary = " ".join(lines[match][1].split())
+        key = summary.lower().rstrip(".")
+        if len(summary) < 8 or key in seen:
+            raise GenerationError(
+                f"beat {i + 1} ({slot.name}) is empty or repeated", step="beats", text=text
+            )
+        seen.add(key)
+        beats.append(Beat(number=i + 1, name=slot.name, summary=summary))
+    return beats
+
+
+def outline_beats(
+    logline: Logline,
+    characters: Sequence[Character],
+    structure: Structure,
+    backend: Backend,
+    *,
+    title: Title | None = None,
+    seed: int | None = None,
+) -> list[Beat]:
+    """Ask the model for one beat per structure slot. Raises GenerationError on unusable output."""
+    request = beats_request(logline, characters, structure, title=title, seed=seed)
+    return parse_beats(complete(backend, request).text, structure)

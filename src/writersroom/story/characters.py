@@ -1,0 +1,112 @@
+"""Cast the story: the main characters with want, need, flaw, backstory, voice and arc."""
+
+from __future__ import annotations
+
+import re
+
+from writersroom.errors import GenerationError
+from writersroom.llm.base import Backend, Request, complete
+from writersroom.story.forms import Field, form_grammar, literal, parse_form
+from writersroom.story.prompt import Prompt
+from writersroom.story.types import Character, Logline, Title, cue_of
+
+PROMPT = Prompt.load("characters")
+
+ROLES = (
+    "protagonist",
+    "antagonist",
+    "ally",
+    "mentor",
+    "love interest",
+    "rival",
+    "confidant",
+    "comic relief",
+)
+# label in the form -> Character field
+LABELS = {
+    "Name": "name",
+    "Role": "role",
+    "Wants": "want",
+    "Needs": "need",
+    "Flaw": "flaw",
+    "Backstory": "backstory",
+    "Talks": "voice",
+    "Arc": "arc",
+}
+EXAMPLE_NAMES = {"ROSA DELGADO", "VICTOR HALE", "NINA PARK", "WALTER BROOKS"}
+_PLACEHOLDER = re.compile(r"^(name|character|protagonist|antagonist|the|a|an|mr|mrs|ms|dr)\b", re.I)
+
+
+def roles_for(count: int) -> tuple[str, ...]:
+    """The role of each position in a cast of `count` (protagonist first)."""
+    return tuple(ROLES[i] if i < len(ROLES) else "supporting" for i in range(count))
+
+
+def cast_request(
+    logline: Logline, title: Title | None, *, count: int = 4, seed: int | None = None
+) -> Request:
+    records = [
+        [
+            Field(
+                label,
+                literal(role) if label == "Role" else "name" if label == "Name" else "sentence",
+            )
+            for label in LABELS
+        ]
+        for role in roles_for(count)
+    ]
+    return PROMPT.request(
+        logline=logline.text,
+        genre=logline.genre or "drama",
+        title=title.text if title else "(untitled)",
+        roles=", ".join(roles_for(count)),
+        options={
+            "max_tokens": 150 * count,
+            "temperature": 0.7,
+            "seed": seed,
+            "repeat_penalty": 1.1,
+            "grammar": form_grammar(records, sentence_chars=90),
+        },
+    )
+
+
+def parse_cast(text: str, *, count: int | None = None) -> list[Character]:
+    """Read the cast, dropping placeholder, example and duplicate names. Pure.
+
+    Raises GenerationError when fewer than `count` usable characters remain."""
+    cast: list[Character] = []
+    seen: set[str] = set()
+    for i, record in enumerate(parse_form(text, list(LABELS))):
+        name = " ".join(record.get("Name", "").split()).strip(" .,")
+        cue = cue_of(name)
+        first = cue.split(" ")[0] if cue else ""
+        if (
+            not cue
+            or _PLACEHOLDER.match(name)
+            or cue in EXAMPLE_NAMES
+            or cue in seen
+            or first in seen
+        ):
+            continue
+        seen.update({cue, first})
+        fields = {LABELS[k]: v.strip() for k, v in record.items() if k != "Name"}
+        fields.setdefault("role", roles_for(i + 1)[-1])
+        cast.append(Character(name=name, **fields))
+    if not cast or (count is not None and len(cast) < count):
+        raise GenerationError(
+            f"{len(cast)} usable characters, wanted {count or 1}", step="characters", text=text
+        )
+    return cast
+
+
+def cast_characters(
+    logline: Logline,
+    backend: Backend,
+    *,
+    title: Title | None = None,
+    count: int = 4,
+    seed: int | None = None,
+) -> list[Character]:
+    """Ask the model for `count` characters. Raises GenerationError on unusable output."""
+    text = complete(backend, cast_request(logline, title, count=count, seed=seed)).text
+    return parse_cast(text, count=count)

@@ -1,0 +1,136 @@
+"""Cheap coherence checks on a drafted scene, run after every draft; a failing scene is redrafted.
+
+    check_scene(draft, outline, cast, others) -> [Issue(kind="meta_commentary", block=0, ...)]
+
+Kinds: unknown_speaker (a cue outside the bible or not present in the scene), heading_in_body (a
+scene heading inside the scene, i.e. another place or time), time_contradiction (action that says
+night in a day scene or the reverse), repeated_block (a paragraph repeated verbatim here or in
+another scene, or a sentence looping), meta_commentary ("Sure, here is the scene", notes about the
+scene), empty_scene. `repair` drops the blocks at fault, for when redrafting did not help.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from writersroom.story.types import (
+    ActionBlock,
+    Block,
+    DialogueBlock,
+    Issue,
+    SceneDraft,
+    SceneOutline,
+)
+
+_HEADING = re.compile(r"^\s*(INT|EXT|INT\./EXT|INT/EXT|I/E)[. ]", re.I)
+_META = re.compile(
+    r"^\s*(sure|certainly|of course|absolutely|okay|ok)\b[,!. ]"
+    r"|\bhere(?: is|'s| are)\b[^.\n]{0,30}\b(scene|screenplay|script|draft|dialogue|version)\b"
+    r"|\bas an ai\b|\blanguage model\b|\bi hope (this|you)\b|\blet me know\b"
+    r"|\b(this|the) scene (shows|is about|depicts|ends|begins|establishes|highlights)\b"
+    r"|^\s*(scene|summary|note|notes|title|logline|beat|setting|characters?|end of scene)\s*\d*\s*:"
+    r"|\b(end of (the )?scene|scene ends)\b|\bin this scene\b|\bfeel free\b|\[insert\b",
+    re.I,
+)
+_NIGHT = re.compile(
+    r"\b(moonlight|moonlit|midnight|the night sky|at night|starlight|stars shine)\b", re.I
+)
+_DAY = re.compile(
+    r"\b(sunlight|sunlit|sunny|midday|noon|broad daylight|the sun (shines|blazes|beats))\b", re.I
+)
+_WORD = re.compile(r"[a-z0-9']+")
+_SENTENCE = re.compile(r"[^.!?]+[.!?]?")
+_DAYTIME = {"DAY", "MORNING", "NOON", "AFTERNOON"}
+_NIGHTTIME = {"NIGHT", "MIDNIGHT"}
+
+
+def block_text(block: Block) -> str:
+    if isinstance(block, DialogueBlock):
+        return " ".join(block.lines)
+    return block.text
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _looping(text: str) -> bool:
+    """A sentence said three times or more within one paragraph."""
+    sentences = [_key(s) for s in _SENTENCE.findall(text)]
+    sentences = [s for s in sentences if len(s.split()) >= 2]
+    return any(sentences.count(s) >= 3 for s in set(sentences))
+
+
+def check_scene(
+    draft: SceneDraft, outline: SceneOutline, cast: Iterable[str], others: Sequence[SceneDraft] = ()
+) -> list[Issue]:
+    """The coherence problems of one drafted scene (empty list: none). Pure."""
+    known, present = set(cast), set(outline.characters)
+    issues: list[Issue] = []
+    words = sum(len(block_text(b).split()) for b in draft.blocks)
+    if len(draft.blocks) < 2 or words < 12:
+        issues.append(Issue(kind="empty_scene", message=f"only {words} words"))
+    elsewhere = {
+        _key(block_text(b))
+        for other in others
+        if other.number != draft.number
+        for b in other.blocks
+    }
+    seen: set[str] = set()
+    for i, block in enumerate(draft.blocks):
+        text = block_text(block)
+        key = _key(text)
+        if isinstance(block, DialogueBlock) and block.speaker not in known:
+            issues.append(
+                Issue(
+                    kind="unknown_speaker",
+                    block=i,
+                    message=f"{block.speaker} is not a character of the story",
+                )
+            )
+        elif isinstance(block, DialogueBlock) and present and block.speaker not in present:
+            issues.append(
+                Issue(
+                    kind="unknown_speaker", block=i, message=f"{block.speaker} is not in this scene"
+                )
+            )
+        if _META.search(text):
+            issues.append(Issue(kind="meta_commentary", block=i, message=text[:60]))
+        if isinstance(block, ActionBlock):
+            if _HEADING.match(text):
+                issues.append(Issue(kind="heading_in_body", block=i, message=text[:60]))
+            elif outline.time in _DAYTIME and _NIGHT.search(text):
+                issues.append(
+                    Issue(
+                        kind="time_contradiction",
+                        block=i,
+                        message=f"night in a {outline.time} scene: {text[:50]}",
+                    )
+                )
+            elif outline.time in _NIGHTTIME and _DAY.search(text):
+                issues.append(
+                    Issue(
+                        kind="time_contradiction",
+                        block=i,
+                        message=f"daylight in a NIGHT scene: {text[:50]}",
+                    )
+                )
+        long_enough = len(key.split()) >= 4
+        if (long_enough and (key in seen or key in elsewhere)) or _looping(text):
+            issues.append(Issue(kind="repeated_block", block=i, message=text[:60]))
+        seen.add(key)
+    return issues
+
+
+def repair(draft: SceneDraft, issues: Sequence[Issue]) -> SceneDraft:
+    """Drop the blocks that issues point at (used when redrafting has not fixed them)."""
+    bad = {issue.block for issue in issues if issue.block is not None}
+    return draft.model_copy(
+        update={"blocks": tuple(b for i, b in enumerate(draft.blocks) if i not in bad)}
+    )
+
+
+def severity(issues: Sequence[Issue]) -> int:
+    """A single number to compare takes by: an empty scene outweighs everything else."""
+    return sum(10 if issue.kind == "empty_scene" else 1 for issue in issues)

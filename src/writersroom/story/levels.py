@@ -1,0 +1,313 @@
+"""Making each level of the bible with the model: seeds, retries, provenance, and locked items.
+
+`make_level(run, key, round_)` returns the new value for a level and its origin (model, seeds,
+prompts, raw outputs). Retries use the next seed. Items locked inside a list level (one
+character, beat, location or scene) are kept as they are; the model fills in the rest.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal, TypeVar
+
+from writersroom.errors import GenerationError
+from writersroom.llm.base import Backend, Completion, Request, collect, complete_many
+from writersroom.story import beats, characters, locations, scenes, title
+from writersroom.story.draft import SceneContext
+from writersroom.story.project import Bible, Project
+from writersroom.story.scenetext import tail_lines
+from writersroom.story.types import SceneOutline
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Event:
+    """Progress of a run, for a progress display: a step starts, streams text, finishes."""
+
+    kind: Literal["start", "delta", "done", "skip", "retry", "issue", "export"]
+    key: str
+    text: str = ""
+    seconds: float = 0.0
+
+
+Listener = Callable[[Event], None]
+
+
+@dataclass(frozen=True)
+class Run:
+    project: Project
+    backend: Backend
+    listener: Listener | None = None
+
+    def emit(self, kind: Any, key: str, text: str = "", seconds: float = 0.0) -> None:
+        if self.listener is not None:
+            self.listener(Event(kind, key, text, seconds))
+
+    def seed(self, key: str, round_: int, n: int) -> int:
+        """The seed of the n-th call for `key` in regeneration round `round_` (deterministic)."""
+        base = self.project.options.seed
+        return (base * 100_003 + zlib.crc32(key.encode()) % 100_000 + round_ * 1_009 + n) % 2**31
+
+    def call(self, key: str, request: Request) -> Completion:
+        """One model call, streamed to the listener."""
+        started = time.perf_counter()
+
+        def tap() -> Any:
+            for delta in self.backend.stream(request):
+                if delta.text:
+                    self.emit("delta", key, delta.text)
+                yield delta
+
+        return collect(tap(), started)
+
+
+def origin(run: Run, calls: Sequence[tuple[Request, str]], **extra: Any) -> dict[str, Any]:
+    """Provenance of a generated value: the model, and per call its seed, prompt and raw text."""
+    return {
+        "kind": "model",
+        "model": getattr(run.backend, "name", type(run.backend).__name__),
+        "calls": [
+            {
+                "seed": r.seed,
+                "messages": [{"role": m.role, "content": m.content} for m in r.messages],
+                "constraint": "grammar" if r.grammar else "json_schema" if r.json_schema else None,
+                "raw": text,
+            }
+            for r, text in calls
+        ],
+        **extra,
+    }
+
+
+def ask(
+    run: Run, key: str, round_: int, make: Callable[[int], Request], parse: Callable[[str], T]
+) -> tuple[T, dict[str, Any]]:
+    """Call and parse, retrying with the next seed on unusable output."""
+    tries = max(run.project.options.retries, 3) + 1
+    error: GenerationError | None = None
+    for n in range(tries):
+        request = make(run.seed(key, round_, n))
+        text = run.call(key, request).text
+        try:
+            return parse(text), origin(run, [(request, text)], attempts=n + 1)
+        except GenerationError as exc:
+            error = exc
+            run.emit("retry", key, str(exc))
+    assert error is not None
+    raise error
+
+
+def _keep(
+    old: Sequence[T] | None, new: list[T], locked: Callable[[T], bool], ident: Callable[[T], str]
+) -> list[T]:
+    """Put locked old items back at their positions; drop new items that collide with them."""
+    kept = {i: item for i, item in enumerate(old or ()) if locked(item)}
+    names = {ident(item) for item in kept.values()}
+    fresh = iter(item for item in new if ident(item) not in names)
+    out = []
+    for i in range(max(len(new), max(kept, default=-1) + 1)):
+        item = kept.get(i) or next(fresh, None)
+        if item is not None:
+            out.append(item)
+    return out
+
+
+def make_level(run: Run, key: str, round_: int, bible: Bible) -> tuple[Any, dict[str, Any]]:
+    """A fresh value for a whole level (locked items inside it are kept)."""
+    opts, project = run.project.options, run.project
+    if key == "title":
+        return ask(
+            run,
+            key,
+            round_,
+            lambda s: title.title_request(bible.logline, seed=s),
+            lambda t: title.parse_title(t, bible.logline),
+        )
+    if key == "characters":
+        count = max(opts.characters, len(bible.characters or ()))
+        cast, how = ask(
+            run,
+            key,
+            round_,
+            lambda s: characters.cast_request(bible.logline, bible.title, count=count, seed=s),
+            lambda t: characters.parse_cast(t, count=count),
+        )
+        return tuple(
+            _keep(bible.characters, cast, lambda c: project.is_locked(key, c.cue), lambda c: c.cue)
+        ), how
+    if key == "beats":
+        assert bible.characters is not None, "characters come before beats"
+        cast_ = bible.characters
+        new, how = ask(
+            run,
+            key,
+            round_,
+            lambda s: beats.beats_request(
+                bible.logline, cast_, bible.structure, title=bible.title, seed=s
+            ),
+            lambda t: beats.parse_beats(t, bible.structure),
+        )
+        old = {b.number: b for b in bible.beats or ()}
+        return tuple(
+            old[b.number] if b.number in old and project.is_locked(key, str(b.number)) else b
+            for b in new
+        ), how
+    if key == "locations":
+        assert bible.beats is not None, "beats come before locations"
+        beats_, count = bible.beats, opts.location_count
+        found, how = ask(
+            run,
+            key,
+            round_,
+            lambda s: locations.locations_request(
+                bible.logline, beats_, title=bible.title, count=count, seed=s
+            ),
+            lambda t: locations.parse_locations(t, minimum=min(count, 2)),
+        )
+        return tuple(
+            _keep(
+                bible.locations,
+                found,
+                lambda loc: project.is_locked(key, loc.name),
+                lambda loc: loc.name,
+            )
+        ), how
+    if key == "scenes":
+        return plan(run, round_, bible, range(1, opts.scenes + 1))
+    raise AssertionError(f"not a generated level: {key}")
+
+
+def plan(
+    run: Run, round_: int, bible: Bible, numbers: Sequence[int] | range
+) -> tuple[tuple[SceneOutline, ...], dict[str, Any]]:
+    """Plan the given scenes (all at once through the engine), keep the others and locked ones."""
+    assert bible.characters and bible.beats and bible.locations, "plan scenes after the rest"
+    total = (
+        run.project.options.scenes
+        if bible.scenes is None
+        else max(run.project.options.scenes, len(bible.scenes))
+    )
+    old = {s.number: s for s in bible.scenes or ()}
+    todo = [n for n in numbers if not (n in old and run.project.is_locked("scenes", str(n)))]
+    contexts = {
+        n: scenes.PlanContext(
+            n, total, bible.logline, bible.title, bible.characters, bible.beats, bible.locations
+        )
+        for n in todo
+    }
+    done: dict[int, SceneOutline] = {}
+    calls: list[tuple[Request, str]] = []
+    error: GenerationError | None = None
+    for attempt in range(max(run.project.options.retries, 3) + 1):
+        pending = [n for n in todo if n not in done]
+        if not pending:
+            break
+        requests = [
+            scenes.outline_request(contexts[n], seed=run.seed("scenes", round_, n * 100 + attempt))
+            for n in pending
+        ]
+        run.emit("start", "scenes", f"planning scenes {', '.join(map(str, pending))}")
+        for n, request, completion in zip(
+            pending, requests, complete_many(run.backend, requests), strict=True
+        ):
+            try:
+                done[n] = scenes.parse_outline(completion.text, contexts[n])
+                calls.append((request, completion.text))
+            except GenerationError as exc:
+                error = exc
+                run.emit("retry", "scenes", str(exc))
+    if len(done) < len(todo):
+        assert error is not None
+        raise error
+    merged = {**old, **done}
+    outlines = tuple(merged[n] for n in sorted(merged) if n <= total)
+    return outlines, origin(run, calls)
+
+
+def scene_context(bible: Bible, number: int) -> SceneContext:
+    """What the writer of scene `number` sees, from the bible as it is now."""
+    assert bible.scenes and bible.characters is not None, "draft after planning"
+    by_number = {s.number: s for s in bible.scenes}
+    outline = by_number[number]
+    present = tuple(c for c in bible.characters if c.cue in outline.characters)
+    location = next((loc for loc in bible.locations or () if loc.name == outline.location), None)
+    beat = " ".join(b.summary for b in bible.beats or () if b.number in outline.beats)
+    previous = bible.drafts.get(number - 1)
+    return SceneContext(
+        outline=outline,
+        logline=bible.logline,
+        title=bible.title,
+        characters=present,
+        cast=bible.cues,
+        location=location,
+        earlier=tuple(s for s in bible.scenes if s.number < number),
+        beat=beat,
+        previous=tuple(tail_lines(previous.blocks)) if previous else (),
+    )
+
+
+def one_more(
+    items: Sequence[T], new: Sequence[T], ident: Callable[[T], str], prefer: int | None = None
+) -> T | None:
+    """The first new item whose id is not taken (the one at `prefer` if possible)."""
+    taken = {ident(item) for item in items}
+    order = list(new)
+    if prefer is not None and 0 <= prefer < len(order):
+        order.insert(0, order[prefer])
+    return next((item for item in order if ident(item) not in taken), None)
+
+
+def replace_item(
+    level: str,
+    bible: Bible,
+    run: Run,
+    round_: int,
+    index: int,
+) -> tuple[Any, dict[str, Any]]:
+    """A whole level with only item `index` (0-based) made anew."""
+    fresh, how = make_level(run, level, round_, _unlocked_copy(bible, level))
+    items: list[Any] = list(bible.get(level))
+    ident: Callable[[Any], str] = {
+        "characters": lambda c: c.cue,
+        "locations": lambda x: x.name,
+        "beats": lambda b: str(b.number),
+    }[level]
+    others = items[:index] + items[index + 1 :]
+    pick = fresh[index] if level == "beats" else one_more(others, fresh, ident, prefer=index)
+    if pick is None:
+        raise GenerationError(
+            f"the model gave no new {level[:-1]} that differs from the others", step=level
+        )
+    items[index] = pick
+    return tuple(items), how
+
+
+def _unlocked_copy(bible: Bible, level: str) -> Bible:
+    # Regenerating one item asks for a whole fresh level, so ignore the existing one.
+    changes: dict[str, Any] = {level: None}
+    return replace(bible, **changes)
+
+
+def add_item(level: str, bible: Bible, run: Run, round_: int) -> tuple[Any, dict[str, Any]]:
+    """The level with one more character or location."""
+    items: list[Any] = list(bible.get(level) or ())
+    opts = run.project.options
+    if level == "characters":
+        run = Run(run.project.with_options(characters=len(items) + 1), run.backend, run.listener)
+        fresh, how = make_level(run, level, round_, _unlocked_copy(bible, level))
+        new = one_more(items, fresh, lambda c: c.cue, prefer=len(items))
+    else:
+        run = Run(
+            run.project.with_options(locations=max(opts.location_count, len(items)) + 1),
+            run.backend,
+            run.listener,
+        )
+        fresh, how = make_level(run, level, round_, _unlocked_copy(bible, level))
+        new = one_more(items, fresh, lambda x: x.name)
+    if new is None:
+        raise GenerationError(f"the model gave no new {level[:-1]}", step=level)
+    return (*items, new), how

@@ -1,0 +1,348 @@
+"""Develop a story project: logline -> title -> characters -> beats -> locations -> scene list ->
+scene drafts -> screenplay (.fountain, .pdf, .fdx).
+
+    project = Project.create(out, Logline(text="..."), get_structure("three-act"), Options())
+    develop(project, backend)                  # makes what is missing; also how a run resumes
+    regenerate(project, backend, "characters", "MAYA TORRES")   # one item, new seed
+    regenerate(project, backend, stale=True)   # only what upstream edits made stale
+
+Every item is committed to the project directory as soon as it is made, before the next step
+starts, so an interrupted run (Ctrl-C, kill -9, a server going down) loses at most the step in
+flight, and `develop` picks up from there without touching finished or hand-edited items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from writersroom.errors import ProjectError
+from writersroom.llm.base import Backend, Completion, Request, complete_many
+from writersroom.story.assemble import OUTPUTS, assemble, missing_drafts, write_output
+from writersroom.story.deps import PLAN, inputs_of, statuses
+from writersroom.story.draft import SceneContext, continue_scene, draft_many
+from writersroom.story.levels import (
+    Event,
+    Listener,
+    Run,
+    add_item,
+    make_level,
+    origin,
+    plan,
+    replace_item,
+    scene_context,
+)
+from writersroom.story.project import Bible, Project, draft_key, level_of
+from writersroom.story.scenetext import format_scene_text
+from writersroom.story.scoring import Scorer, simple_score
+
+
+def develop(
+    project: Project,
+    backend: Backend,
+    *,
+    listener: Listener | None = None,
+    scorer: Scorer = simple_score,
+    export: bool = True,
+) -> Bible:
+    """Make every missing item in order, committing each before the next; then write the
+    screenplay files. Finished items, hand edits and locks are left alone."""
+    project.sync()
+    run = Run(project, backend, listener)
+    for key in PLAN:
+        if project.read(key) is None:
+            _make(run, key, project.round_of(key))
+        else:
+            run.emit("skip", key, "already done")
+    bible = project.bible()
+    todo = missing_drafts(bible)
+    if todo:
+        draft_scenes(run, todo, scorer=scorer)
+    if export:
+        export_screenplay(project, listener)
+    return project.bible()
+
+
+def resume(project: Project, backend: Backend, **options: Any) -> Bible:
+    """Continue an interrupted or partial project (the same as `develop`)."""
+    return develop(project, backend, **options)
+
+
+def _make(run: Run, key: str, round_: int, *, item: int | None = None) -> None:
+    bible = run.project.bible()
+    run.emit("start", key)
+    if item is not None and key == "scenes":
+        value, how = plan(run, round_, bible, [item])
+    elif item is not None:
+        value, how = replace_item(key, bible, run, round_, item)
+    else:
+        value, how = make_level(run, key, round_, bible)
+    run.project.commit(key, value, how, inputs=inputs_of(key, bible) or {})
+    run.emit("done", key, _summary(value))
+
+
+def _summary(value: Any) -> str:
+    if isinstance(value, tuple):
+        return f"{len(value)} items"
+    return str(getattr(value, "text", ""))
+
+
+def _many(run: Run) -> Any:
+    def go(backend: Backend, requests: Sequence[Request]) -> list[Completion]:
+        if len(requests) == 1:  # one scene: stream it for the preview
+            return [run.call("drafts", requests[0])]
+        return complete_many(backend, requests)
+
+    return go
+
+
+def draft_scenes(
+    run: Run,
+    numbers: Sequence[int],
+    *,
+    scorer: Scorer = simple_score,
+    rounds: dict[int, int] | None = None,
+) -> None:
+    """Draft scenes `concurrency` at a time; each wave is one batched engine call, and each
+    scene is committed as soon as its wave is done."""
+    project = run.project
+    opts = project.options
+    rounds = rounds or {}
+    size = max(1, opts.concurrency)
+    numbers = sorted(numbers)
+    for start in range(0, len(numbers), size):
+        part = numbers[start : start + size]
+        bible = project.bible()
+        contexts = [scene_context(bible, n) for n in part]
+        others = [d for n, d in bible.drafts.items() if n not in part]
+        round_of = {n: rounds.get(n, project.round_of(draft_key(n))) for n in part}
+        run.emit("start", "drafts", "scenes " + ", ".join(map(str, part)))
+
+        def seed(ctx: SceneContext, k: int, r: dict[int, int] = round_of) -> int:
+            return run.seed(draft_key(ctx.number), r[ctx.number], k)
+
+        takes = draft_many(
+            contexts,
+            run.backend,
+            takes=max(1, opts.takes),
+            retries=opts.retries,
+            scorer=scorer,
+            others=others,
+            run=_many(run),
+            seed=seed,
+        )
+        for ctx in contexts:
+            take, key = takes[ctx.number], draft_key(ctx.number)
+            how = origin(
+                run,
+                [(take.request, take.text)],
+                attempts=take.attempts,
+                repaired=take.repaired,
+                rejected=list(take.rejected),
+                score=round(take.score, 3),
+            )
+            project.commit(
+                key,
+                take.draft,
+                how,
+                inputs=inputs_of(key, bible) or {},
+                issues=[i.model_dump() for i in take.issues],
+            )
+            for issue in take.issues:
+                run.emit("issue", key, f"{issue.kind}: {issue.message}")
+            run.emit(
+                "done", key, ctx.outline.heading + "\n\n" + format_scene_text(take.draft.blocks)
+            )
+
+
+def export_screenplay(project: Project, listener: Listener | None = None) -> list[str]:
+    """Write DIR/screenplay.fountain, .pdf and .fdx when every scene is drafted. A file changed
+    by hand since it was written is backed up first."""
+
+    def emit(kind: Any, key: str, text: str) -> None:
+        if listener is not None:
+            listener(Event(kind, key, text))
+
+    bible = project.bible()
+    if bible.scenes is None or missing_drafts(bible):
+        emit("skip", "export", "not every scene is drafted yet")
+        return []
+    doc = assemble(bible, author=project.options.author)
+    written = []
+    for fmt in OUTPUTS:
+        name = f"screenplay.{fmt}"
+        result = write_output(doc, project.root / name, expected=project.export_hash(name))
+        project.set_export_hash(name, result.hash)
+        note = f" (your edited copy kept as {result.backup.name})" if result.backup else ""
+        emit("export", name, str(result.path) + note)
+        written.append(name)
+    return written
+
+
+def regenerate(
+    project: Project,
+    backend: Backend,
+    level: str | None = None,
+    item: str | None = None,
+    *,
+    stale: bool = False,
+    more: bool = False,
+    listener: Listener | None = None,
+    scorer: Scorer = simple_score,
+) -> list[str]:
+    """Make items anew with new seeds: a level, one item of it (`item`), only what is stale
+    (`stale`), or one more character/location or more of a scene (`more`). Locked items are
+    never touched. Returns the keys that changed."""
+    project.sync()
+    run = Run(project, backend, listener)
+    if stale:
+        changed = _regenerate_stale(run, scorer)
+    elif level is None:
+        raise ProjectError("say which level to regenerate, or use --stale")
+    elif more:
+        changed = _continue(run, level_of(level), item)
+    else:
+        changed = _regenerate(run, level_of(level), item, scorer)
+    export_screenplay(project, listener)
+    return changed
+
+
+_IDS: dict[str, Callable[[Any], str]] = {
+    "characters": lambda c: str(c.cue),
+    "locations": lambda x: str(x.name),
+    "beats": lambda b: str(b.number),
+    "scenes": lambda s: str(s.number),
+}
+
+
+def find_item(bible: Bible, level: str, item: str) -> tuple[int, str]:
+    """(0-based index, id) of an item: characters by name or cue, locations by name, beats,
+    scenes and drafts by number; any of them by 1-based position."""
+    if level == "drafts":
+        level = "scenes"
+    items = list(bible.get(level) or ())
+    ident = _IDS.get(level)
+    if ident is None:
+        raise ProjectError(f"{level} has no items: leave out the ID")
+    ids = [ident(x) for x in items]
+    wanted = " ".join(item.upper().split())
+    if wanted in ids:
+        return ids.index(wanted), wanted
+    if item.isdigit() and 1 <= int(item) <= len(items):
+        return int(item) - 1, ids[int(item) - 1]
+    raise ProjectError(f"no {level} item {item!r}: the ids are {', '.join(ids) or '(none yet)'}")
+
+
+def _regenerate(run: Run, level: str, item: str | None, scorer: Scorer) -> list[str]:
+    project = run.project
+    if level in ("logline", "structure"):
+        raise ProjectError(
+            f"the {level} is the writer's: change it with 'writersroom edit DIR {level}'"
+        )
+    bible = project.bible()
+    if bible.get(level) is None and level != "drafts":
+        raise ProjectError(f"no {level} yet: run 'writersroom resume DIR' first")
+    index, ident = find_item(bible, level, item) if item is not None else (None, None)
+    key = draft_key(int(ident)) if level == "drafts" and ident else level
+    if project.is_locked(key, ident):
+        what = f"{level} {ident}" if ident else level
+        raise ProjectError(
+            f"{what} is locked: unlock it with 'writersroom edit DIR {level} "
+            f"{ident or ''} --unlock'".replace("  ", " ")
+        )
+    if level == "drafts":
+        numbers = (
+            [int(ident)]
+            if ident
+            else [
+                s.number for s in bible.scenes or () if not project.is_locked(draft_key(s.number))
+            ]
+        )
+        rounds = {n: project.next_round(draft_key(n)) for n in numbers}
+        draft_scenes(run, numbers, scorer=scorer, rounds=rounds)
+        return [draft_key(n) for n in numbers]
+    if index is not None and level == "scenes":
+        _make(run, level, project.next_round(level), item=index + 1)
+    else:
+        _make(run, level, project.next_round(level), item=index)
+    return [level]
+
+
+def _regenerate_stale(run: Run, scorer: Scorer) -> list[str]:
+    """Redo stale items upstream first; what that changes becomes stale in turn. Locked and
+    hand-edited items are reported, not overwritten."""
+    project = run.project
+    changed: list[str] = []
+    tried: set[str] = set()
+    while True:
+        bible = project.bible()
+        todo = []
+        for status in statuses(project, bible):
+            if not status.stale or status.key in tried:
+                continue
+            if status.locked or status.human:
+                why = "locked" if status.locked else "edited by hand"
+                run.emit("skip", status.key, f"stale but {why}; regenerate it explicitly")
+                tried.add(status.key)
+                continue
+            todo.append(status.key)
+        if not todo:
+            return changed
+        first = todo[0]
+        if first.startswith("drafts/"):
+            keys = [k for k in todo if k.startswith("drafts/")]
+            numbers = [int(k.split("/")[1]) for k in keys]
+            draft_scenes(
+                run,
+                numbers,
+                scorer=scorer,
+                rounds={n: project.next_round(draft_key(n)) for n in numbers},
+            )
+        else:
+            keys = [first]
+            _make(run, first, project.next_round(first))
+        tried.update(keys)
+        changed += keys
+
+
+def _continue(run: Run, level: str, item: str | None) -> list[str]:
+    project = run.project
+    bible = project.bible()
+    if level in ("characters", "locations"):
+        if project.is_locked(level):
+            raise ProjectError(
+                f"{level} is locked: unlock it with 'writersroom edit DIR {level} --unlock'"
+            )
+        inputs = inputs_of(level, bible) or {}
+        value, how = add_item(level, bible, run, project.next_round(level))
+        project.commit(level, value, how, inputs=inputs)
+        run.emit("done", level, f"added {getattr(value[-1], 'name', '')}")
+        return [level]
+    if level != "drafts" or item is None:
+        raise ProjectError(
+            "only characters, locations and a drafted scene can be continued "
+            "(e.g. 'regenerate DIR drafts 3 --continue')"
+        )
+    _, ident = find_item(bible, "drafts", item)
+    key = draft_key(int(ident))
+    current = bible.drafts.get(int(ident))
+    if current is None:
+        raise ProjectError(f"scene {ident} is not drafted yet: run 'writersroom resume DIR'")
+    if project.is_locked(key):
+        raise ProjectError(
+            f"drafts {ident} is locked: unlock it with 'writersroom edit DIR "
+            f"drafts {ident} --unlock'"
+        )
+    ctx = scene_context(bible, int(ident))
+    take = continue_scene(
+        ctx, current, run.backend, seed=run.seed(key + "+", project.next_round(key), 0)
+    )
+    project.commit(
+        key,
+        take.draft,
+        origin(run, [(take.request, take.text)], continued=True),
+        inputs=project.info(key).get("inputs", {}),
+        issues=[i.model_dump() for i in take.issues],
+    )
+    run.emit("done", key, format_scene_text(take.draft.blocks))
+    return [key]

@@ -1,0 +1,133 @@
+"""Plan the scene list: for each scene its place and time, who is present, and what happens.
+
+Which beats a scene dramatizes is fixed by arithmetic (`structures.beats_for_scene`), so the
+model only chooses place, time and cast (constrained to the bible's names) and writes a summary.
+Scenes are planned independently of each other, so all of them go to the engine at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from writersroom.errors import GenerationError
+from writersroom.llm.base import Backend, Request, complete_many
+from writersroom.story.briefs import clip
+from writersroom.story.forms import Field, choice, form_grammar, parse_form
+from writersroom.story.prompt import Prompt
+from writersroom.story.structures import beats_for_scene
+from writersroom.story.types import (
+    Beat,
+    Character,
+    Location,
+    Logline,
+    SceneOutline,
+    Title,
+    cue_of,
+    location_name,
+)
+
+PROMPT = Prompt.load("scene_outline")
+PLAN_TIMES = ("DAY", "NIGHT", "MORNING", "EVENING")
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """Everything the planner of scene `number` sees."""
+
+    number: int
+    total: int
+    logline: Logline
+    title: Title | None
+    characters: tuple[Character, ...]
+    beats: tuple[Beat, ...]
+    locations: tuple[Location, ...]
+
+    @property
+    def beat_numbers(self) -> tuple[int, ...]:
+        return beats_for_scene(self.number, self.total, len(self.beats))
+
+
+EXAMPLE_SUMMARY = "Nina bursts in waving a contest flyer."
+
+
+def outline_grammar(ctx: PlanContext) -> str:
+    cues = [c.cue for c in ctx.characters]
+    record = [
+        Field("Place", choice([loc.name for loc in ctx.locations])),
+        Field("Time", choice(PLAN_TIMES)),
+        Field("Who", "who"),
+        Field("What happens", "summary"),
+        Field("Purpose", "sentence"),
+    ]
+    return form_grammar([record]) + "\n".join(
+        [
+            f'who ::= cue (", " cue){{0,{min(2, len(cues) - 1)}}}',
+            f"cue ::= {choice(cues)}",
+            "summary ::= [A-Z] [^\\n]{20,220}",
+            "",
+        ]
+    )
+
+
+def outline_request(ctx: PlanContext, *, seed: int | None = None) -> Request:
+    numbers = ctx.beat_numbers
+    beat = " ".join(clip(ctx.beats[n - 1].summary, 160) for n in numbers)
+    earlier = ctx.beats[max(0, numbers[0] - 3) : numbers[0] - 1]
+    before = " ".join(clip(b.summary, 80) for b in earlier)
+    return PROMPT.request(
+        logline=ctx.logline.text,
+        title=ctx.title.text if ctx.title else "(untitled)",
+        cast=", ".join(c.cue for c in ctx.characters),
+        places=", ".join(loc.name for loc in ctx.locations),
+        before=before or "Nothing yet: this is the opening scene.",
+        beat=beat,
+        number=ctx.number,
+        total=ctx.total,
+        options={
+            "max_tokens": 130,
+            "temperature": 0.7,
+            "seed": seed,
+            "repeat_penalty": 1.1,
+            "grammar": outline_grammar(ctx),
+        },
+    )
+
+
+def parse_outline(text: str, ctx: PlanContext) -> SceneOutline:
+    """Read one scene's plan; place and cast must come from the bible. Pure."""
+    labels = ["Place", "Time", "Who", "What happens", "Purpose"]
+    records = parse_form(text, labels)
+    record = records[0] if records else {}
+    by_name = {loc.name: loc for loc in ctx.locations}
+    cues = {c.cue for c in ctx.characters}
+    location = by_name.get(location_name(record.get("Place", "")))
+    who = [cue_of(x) for x in record.get("Who", "").split(",")]
+    present = [c for c in dict.fromkeys(who) if c in cues]
+    summary = " ".join(record.get("What happens", "").split())
+    if location is None or not present or len(summary) < 10 or EXAMPLE_SUMMARY in summary:
+        raise GenerationError(
+            f"scene {ctx.number}: unknown place or cast, or no summary", step="scenes", text=text
+        )
+    time = record.get("Time", "").strip().upper().rstrip(".")
+    return SceneOutline(
+        number=ctx.number,
+        setting=location.setting,
+        location=location.name,
+        time=time or "DAY",
+        characters=tuple(present),
+        beats=ctx.beat_numbers,
+        purpose=" ".join(record.get("Purpose", "").split()),
+        summary=summary,
+    )
+
+
+def plan_scenes(
+    contexts: Sequence[PlanContext], backend: Backend, *, seeds: Sequence[int | None] | None = None
+) -> list[SceneOutline]:
+    """Plan several scenes at once (one batched engine call). Raises GenerationError if any
+    plan is unusable; callers that want partial results use outline_request/parse_outline."""
+    seeds = list(seeds) if seeds is not None else [None] * len(contexts)
+    requests = [outline_request(ctx, seed=s) for ctx, s in zip(contexts, seeds, strict=True)]
+    completions = complete_many(backend, requests)
+    return [parse_outline(c.text, ctx) for c, ctx in zip(completions, contexts, strict=True)]

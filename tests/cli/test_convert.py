@@ -1,0 +1,74 @@
+"""`writersroom convert` end to end through the real CLI group."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from writersroom.cli import cli
+from writersroom.screenplay import fdx, fountain
+
+SCRIPT = "Title: Rain\n\nEXT. PIER - NIGHT\n\nMARA\n(quietly)\nIt's *late*.\n\nCUT TO:\n"
+
+
+def run(*args: str, stdin: bytes | None = None):
+    return CliRunner().invoke(cli, list(args), input=stdin, catch_exceptions=False)
+
+
+def test_fountain_to_fdx_file_and_back(tmp_path: Path) -> None:
+    source = tmp_path / "rain.fountain"
+    source.write_text(SCRIPT, encoding="utf-8")
+    result = run("convert", str(source), str(tmp_path / "rain.fdx"))
+    assert result.exit_code == 0
+    assert "wrote" in result.stderr
+    assert fdx.parse((tmp_path / "rain.fdx").read_bytes()) == fountain.parse(SCRIPT)
+    back = run("convert", str(tmp_path / "rain.fdx"), "-")
+    assert back.exit_code == 0
+    assert fountain.parse(back.stdout) == fountain.parse(SCRIPT)
+    assert source.read_text(encoding="utf-8") == SCRIPT                  # input untouched
+
+
+def test_stdin_to_stdout_with_to(tmp_path: Path) -> None:
+    result = run("convert", "-", "--to", "json", stdin=SCRIPT.encode("utf-8"))
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["elements"][0] == {"type": "scene_heading", "text": "EXT. PIER - NIGHT"}
+
+
+def test_pdf_to_stdout_is_binary() -> None:
+    result = run("convert", "-", "-", "--to", "pdf", stdin=SCRIPT.encode("utf-8"))
+    assert result.exit_code == 0
+    assert result.stdout_bytes.startswith(b"%PDF")
+
+
+def test_overwrite_keeps_backup(tmp_path: Path) -> None:
+    source = tmp_path / "rain.fountain"
+    source.write_text(SCRIPT, encoding="utf-8")
+    target = tmp_path / "rain.html"
+    target.write_text("my old export", encoding="utf-8")
+    result = run("convert", str(source), str(target))
+    assert result.exit_code == 0
+    assert "previous version kept as" in result.stderr
+    assert (tmp_path / "rain.html.~1~").read_text(encoding="utf-8") == "my old export"
+
+
+def test_errors_are_one_line_with_exit_1(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.fdx"
+    bad.write_text("<FinalDraft><Content>", encoding="utf-8")
+    result = run("convert", str(bad), str(tmp_path / "out.fountain"))
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [f"Error: {bad}:1: broken XML at column 21: no element found"]
+    assert not (tmp_path / "out.fountain").exists()
+    result = run("convert", str(tmp_path / "a.fountain"), str(tmp_path / "a.docx"))
+    assert result.exit_code == 1 and "no such file" in result.stderr
+
+
+def test_refuses_to_overwrite_the_input(tmp_path: Path) -> None:
+    source = tmp_path / "rain.fountain"
+    source.write_text(SCRIPT, encoding="utf-8")
+    result = run("convert", str(source), str(source))
+    assert result.exit_code == 1
+    assert "input is never overwritten" in result.stderr
+    assert source.read_text(encoding="utf-8") == SCRIPT
