@@ -82,12 +82,12 @@ def stream(doc: Screenplay) -> list[Token]:
                 for line in e.lines:
                     if isinstance(line, Parenthetical):
                         out.append(("parenthetical", _paren(visible(line.text))))
-                    else:       # "~" lines inside a speech are sung
+                    else:  # "~" lines inside a speech are sung
                         for x in line.split("\n"):
                             sung = x.lstrip().startswith("~")
                             text = _norm(visible(x.lstrip()[1:] if sung else x))
                             out.append(("lyrics" if sung else "dialogue", text))
-            case Transition():      # printed in capitals (Final Draft's Transition style)
+            case Transition():  # printed in capitals (Final Draft's Transition style)
                 out.append(("transition", _norm(visible(e.text)).upper()))
             case Lyrics():
                 out.append(("lyrics", _norm(visible(e.text))))
@@ -127,8 +127,13 @@ def _compare(name: str, ours: list[Token], theirs: list[Token], failures: list[s
 
 # --- suites --------------------------------------------------------------------------------------
 _REFERENCE_TYPES = {
-    SceneHeading: "Scene Heading", Transition: "Transition", PageBreak: "Page Break",
-    Boneyard: "Boneyard", Note: "Comment", Section: "Section Heading", Synopsis: "Synopsis",
+    SceneHeading: "Scene Heading",
+    Transition: "Transition",
+    PageBreak: "Page Break",
+    Boneyard: "Boneyard",
+    Note: "Comment",
+    Section: "Section Heading",
+    Synopsis: "Synopsis",
     Lyrics: "Lyrics",
 }
 
@@ -149,7 +154,9 @@ def _reference_elements(doc: Screenplay) -> list[tuple[str, str]]:
                 else:
                     out += [("Dialogue", part) for part in line.split("\n\n")]
         elif isinstance(e, Action):
-            out += [("Action", x) for x in e.text.split("\n")] if e.centered else [("Action", e.text)]
+            out += (
+                [("Action", x) for x in e.text.split("\n")] if e.centered else [("Action", e.text)]
+            )
         else:
             out.append((_REFERENCE_TYPES[type(e)], getattr(e, "text", "")))
     return out
@@ -174,14 +181,19 @@ def reference(shared: Path) -> Result:
             ok = got[1].strip() == a["value"].strip()
         passed += ok
         if not ok:
-            failures.append(f"{a['test']}: element {a['index']} is {got[0]} {got[1][:40]!r}, "
-                            f"expected {a['assert_']} {a['value']!r}")
+            failures.append(
+                f"{a['test']}: element {a['index']} is {got[0]} {got[1][:40]!r}, "
+                f"expected {a['assert_']} {a['value']!r}"
+            )
     return {"passed": passed, "total": len(data["assertions"]), "failures": failures}
 
 
-_SP_BLOCK = re.compile(r"<(h[1-6])([^>]*)>(.*?)</\1>|<span class=\"h\d-synopsis\">(.*?)</span>|"
-                       r"<div class=\"(dialog|dual|action[^\"]*|transition|centered)\">(.*?)"
-                       r"</div>(?=\s*<(?:h\d|div|span)|\s*$)", re.DOTALL)
+_SP_BLOCK = re.compile(
+    r"<(h[1-6])([^>]*)>(.*?)</\1>|<span class=\"h\d-synopsis\">(.*?)</span>|"
+    r"<div class=\"(dialog|dual|action[^\"]*|transition|centered)\">(.*?)"
+    r"</div>(?=\s*<(?:h\d|div|span)|\s*$)",
+    re.DOTALL,
+)
 
 
 def _sp_text(fragment: str) -> str:
@@ -192,10 +204,13 @@ def _sp_text(fragment: str) -> str:
 
 def _screenplain_tokens(page: str) -> list[Token]:
     out: list[Token] = []
-    page = re.sub(r"<div class=\"dual\"><div class=\"left\">(.*?)</div>"
-                  r"<div class=\"right\">(.*?)</div><br />\s*</div>",
-                  r'<div class="dialog">\1</div>\n<div class="dialog">\2</div>', page,
-                  flags=re.DOTALL)
+    page = re.sub(
+        r"<div class=\"dual\"><div class=\"left\">(.*?)</div>"
+        r"<div class=\"right\">(.*?)</div><br />\s*</div>",
+        r'<div class="dialog">\1</div>\n<div class="dialog">\2</div>',
+        page,
+        flags=re.DOTALL,
+    )
     for m in _SP_BLOCK.finditer(page):
         tag, attrs, inner, synopsis, div, body = m.groups()
         if synopsis is not None:
@@ -207,10 +222,19 @@ def _screenplain_tokens(page: str) -> list[Token]:
         elif div in ("dialog", "dual"):
             for p_class, p_text in re.findall(r"<p(?: class=\"(\w+)\")?>(.*?)</p>", body):
                 kind = {"character": "character", "parenthetical": "parenthetical"}.get(
-                    p_class, "dialogue")
+                    p_class, "dialogue"
+                )
                 text = _sp_text(p_text)
-                out.append((kind, _cue(text) if kind == "character" else
-                            _paren(text) if kind == "parenthetical" else text))
+                out.append(
+                    (
+                        kind,
+                        _cue(text)
+                        if kind == "character"
+                        else _paren(text)
+                        if kind == "parenthetical"
+                        else text,
+                    )
+                )
         else:
             if "page-break" in div:
                 out.append(("page_break", ""))
@@ -239,10 +263,18 @@ _ST_ENTRY = re.compile(
     r"(?P<extra>(?: (?:\"[^\"\n]*\"|\([^)\n]*\)))*)(?: tags:\S*)?[ ]*$",
     re.MULTILINE | re.DOTALL,
 )
-_ST_KINDS = {"ACTION": "action", "CHARACTER": "character", "DIALOGUE": "dialogue",
-             "PARENTHETICAL": "parenthetical", "HEADING": "heading", "TRANSITION": "transition",
-             "SECTION": "section", "SYNOPSIS": "synopsis", "PAGEBREAK": "page_break",
-             "LYRIC": "lyrics"}
+_ST_KINDS = {
+    "ACTION": "action",
+    "CHARACTER": "character",
+    "DIALOGUE": "dialogue",
+    "PARENTHETICAL": "parenthetical",
+    "HEADING": "heading",
+    "TRANSITION": "transition",
+    "SECTION": "section",
+    "SYNOPSIS": "synopsis",
+    "PAGEBREAK": "page_break",
+    "LYRIC": "lyrics",
+}
 
 
 def _screenplay_tools_tokens(dump: str) -> list[Token]:
@@ -269,7 +301,7 @@ def _screenplay_tools_tokens(dump: str) -> list[Token]:
 def screenplay_tools(shared: Path) -> Result:
     base = shared / "fixtures/fountain/screenplay-tools"
     passed, total, failures = 0, 0, []
-    skip = {"Formatted", "Tags", "Scratch"}     # emphasis-to-HTML dump, #tags, scratch pad
+    skip = {"Formatted", "Tags", "Scratch"}  # emphasis-to-HTML dump, #tags, scratch pad
     for source in sorted(base.glob("*.fountain")):
         dump = base / f"{source.stem}-Merged.txt"
         if not dump.exists():
@@ -283,8 +315,17 @@ def screenplay_tools(shared: Path) -> Result:
     return {"passed": passed, "total": total, "failures": failures}
 
 
-_JV_KINDS = {"!": "action", "@": "character", "=": "dialogue", "_": "parenthetical",
-             ".": "heading", ">": "transition", "#": "section", "+": "synopsis", "~": "lyrics"}
+_JV_KINDS = {
+    "!": "action",
+    "@": "character",
+    "=": "dialogue",
+    "_": "parenthetical",
+    ".": "heading",
+    ">": "transition",
+    "#": "section",
+    "+": "synopsis",
+    "~": "lyrics",
+}
 
 
 def _jouvence_tokens(out: list[str]) -> list[Token]:
@@ -298,8 +339,16 @@ def _jouvence_tokens(out: list[str]) -> list[Token]:
             kind, text = "centered", text[2:]
         text = _norm(visible(text))
         text = text.upper() if kind == "transition" else text
-        tokens.append((kind, _cue(text) if kind == "character" else
-                       _paren(text) if kind == "parenthetical" else text))
+        tokens.append(
+            (
+                kind,
+                _cue(text)
+                if kind == "character"
+                else _paren(text)
+                if kind == "parenthetical"
+                else text,
+            )
+        )
     return _merge(tokens)
 
 
@@ -340,8 +389,9 @@ def _fdx_words(xml: bytes | str) -> tuple[list[str], collections.Counter[str]]:
 
     for p in root.findall("Content/Paragraph"):
         visit(p)
-    title = collections.Counter(w for t in root.iterfind("TitlePage/Content/Paragraph/Text")
-                                for w in (t.text or "").split())
+    title = collections.Counter(
+        w for t in root.iterfind("TitlePage/Content/Paragraph/Text") for w in (t.text or "").split()
+    )
     return body, title
 
 
@@ -357,8 +407,10 @@ def fdx_round_trip(shared: Path) -> Result:
         ok = body == body2 and not lost
         passed += ok
         if not ok:
-            failures.append(f"{source.relative_to(shared)}: body words {len(body)} -> "
-                            f"{len(body2)}, title words lost {sorted(lost)}")
+            failures.append(
+                f"{source.relative_to(shared)}: body words {len(body)} -> "
+                f"{len(body2)}, title words lost {sorted(lost)}"
+            )
     return {"passed": passed, "total": total, "failures": failures}
 
 
@@ -375,8 +427,12 @@ def pagination(shared: Path) -> Result:
 
 
 SUITES: dict[str, Callable[[Path], Result]] = {
-    "reference": reference, "screenplain": screenplain, "screenplay-tools": screenplay_tools,
-    "jouvence": jouvence, "fdx": fdx_round_trip, "pagination": pagination,
+    "reference": reference,
+    "screenplain": screenplain,
+    "screenplay-tools": screenplay_tools,
+    "jouvence": jouvence,
+    "fdx": fdx_round_trip,
+    "pagination": pagination,
 }
 
 
@@ -384,11 +440,27 @@ def run(shared: Path) -> dict[str, Result]:
     return {name: suite(shared) for name, suite in SUITES.items()}
 
 
+def _print_pagination(result: Result) -> None:
+    print("pagination         Final Draft page parity (scripts/pagination_parity.py)")
+    for ref in result["references"]:
+        print(
+            f"    {ref['name']:24} {ref.get('source', ''):8} pages {ref.get('pages')}/"
+            f"{ref.get('pages_expected')}  page breaks {ref.get('breaks_matched')}/"
+            f"{ref.get('breaks_total')} ({100 * (ref.get('break_parity') or 0):.1f}%)"
+        )
+    probes = result.get("probes", [])
+    if probes:
+        passed = sum(1 for p in probes if p.get("passed"))
+        print(f"    dialogue-split probes {passed}/{len(probes)} behave as Final Draft does")
+
+
 def main(argv: list[str]) -> int:
     shared = Path(argv[1]) if len(argv) > 1 else ROOT.parent / "shared"
     if not (shared / "fixtures").is_dir():
-        print(f"conformance: no fixtures at {shared}/fixtures; nothing to check "
-              "(pass the shared folder as the first argument)")
+        print(
+            f"conformance: no fixtures at {shared}/fixtures; nothing to check "
+            "(pass the shared folder as the first argument)"
+        )
         return 0
     verbose = "-v" in argv
     for name, result in run(shared).items():
@@ -399,6 +471,8 @@ def main(argv: list[str]) -> int:
             print(f"{name:18} {result['passed']:4}/{result['total']:<4} {rate:5.1f}%")
             for failure in result["failures"][: None if verbose else 5]:
                 print(f"    {failure}")
+        elif "references" in result:
+            _print_pagination(result)
         else:
             print(f"{name:18} {json.dumps(result, default=str)[:2000]}")
     return 0

@@ -27,7 +27,7 @@ def test_fountain_to_fdx_file_and_back(tmp_path: Path) -> None:
     back = run("convert", str(tmp_path / "rain.fdx"), "-")
     assert back.exit_code == 0
     assert fountain.parse(back.stdout) == fountain.parse(SCRIPT)
-    assert source.read_text(encoding="utf-8") == SCRIPT                  # input untouched
+    assert source.read_text(encoding="utf-8") == SCRIPT  # input untouched
 
 
 def test_stdin_to_stdout_with_to(tmp_path: Path) -> None:
@@ -59,7 +59,9 @@ def test_errors_are_one_line_with_exit_1(tmp_path: Path) -> None:
     bad.write_text("<FinalDraft><Content>", encoding="utf-8")
     result = run("convert", str(bad), str(tmp_path / "out.fountain"))
     assert result.exit_code == 1
-    assert result.stderr.strip().splitlines() == [f"Error: {bad}:1: broken XML at column 21: no element found"]
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {bad}:1: broken XML at column 21: no element found"
+    ]
     assert not (tmp_path / "out.fountain").exists()
     result = run("convert", str(tmp_path / "a.fountain"), str(tmp_path / "a.docx"))
     assert result.exit_code == 1 and "no such file" in result.stderr

@@ -32,7 +32,10 @@ def test_report_tables(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["report", str(path)], catch_exceptions=False)
     assert result.exit_code == 0
     out = result.stdout
-    assert out.splitlines()[0] == "Two Rooms: 1 pages, about 1 minutes, 2 scenes, 2 speaking characters"
+    assert (
+        out.splitlines()[0]
+        == "Two Rooms: 1 pages, about 1 minutes, 2 scenes, 2 speaking characters"
+    )
     assert "INT. KITCHEN - NIGHT" in out and "EXT. YARD - DAY" in out
     assert "MARA" in out and "KITCHEN" in out and "INT/EXT: INT" in out
 
@@ -43,7 +46,10 @@ def test_report_json(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["report", str(path), "--json"], catch_exceptions=False)
     data = json.loads(result.stdout)
     assert data["pages"] == 1 and data["runtime_minutes"] == 1
-    assert [(s["number"], s["page"], s["length"]) for s in data["scenes"]] == [("1", 1, "1/8"), ("2", 1, "1/8")]
+    assert [(s["number"], s["page"], s["length"]) for s in data["scenes"]] == [
+        ("1", 1, "1/8"),
+        ("2", 1, "1/8"),
+    ]
     assert data["characters"][0] == {"name": "MARA", "lines": 2, "words": 4, "scenes": 2}
     assert data["breakdown"]["day_night"] == {"NIGHT": 1, "DAY": 1}
 

@@ -38,13 +38,16 @@ MINIMAL = """<?xml version="1.0" encoding="UTF-8" standalone="no" ?>
       </CharacterArcBeat></SceneArcBeats></SceneProperties>
       <Text>INT. HOUSE - DAY</Text>
     </Paragraph>
-    <Paragraph Type="Action"><Text>Bob enters. He is </Text><Text Style="Italic">very</Text><Text> tired.</Text></Paragraph>
+    <Paragraph Type="Action"><Text>Bob enters. He is </Text><Text Style="Italic">very</Text>
+      <Text> tired.</Text></Paragraph>
     <Paragraph Type="Character"><Text>BOB (V.O.)</Text></Paragraph>
     <Paragraph Type="Parenthetical"><Text>(quietly)</Text></Paragraph>
     <Paragraph Type="Dialogue"><Text>Hello.</Text></Paragraph>
     <Paragraph><DualDialogue>
-      <Paragraph Type="Character"><Text>ALICE</Text></Paragraph><Paragraph Type="Dialogue"><Text>Hi!</Text></Paragraph>
-      <Paragraph Type="Character"><Text>CAROL</Text></Paragraph><Paragraph Type="Dialogue"><Text>Hey!</Text></Paragraph>
+      <Paragraph Type="Character"><Text>ALICE</Text></Paragraph>
+      <Paragraph Type="Dialogue"><Text>Hi!</Text></Paragraph>
+      <Paragraph Type="Character"><Text>CAROL</Text></Paragraph>
+      <Paragraph Type="Dialogue"><Text>Hey!</Text></Paragraph>
     </DualDialogue></Paragraph>
     <Paragraph Type="Transition"><Text>CUT TO:</Text></Paragraph>
     <Paragraph Type="Action" Alignment="Center" StartsNewPage="Yes"><Text>THE END</Text></Paragraph>
@@ -96,14 +99,30 @@ def test_styled_runs_survive_a_round_trip() -> None:
 
 def test_every_element_type_round_trips() -> None:
     doc = Screenplay(
-        (TitleField("Title", "X"), TitleField("Author", "Y"), TitleField("Draft date", "Z"),
-         TitleField("Contact", "C\nD"), TitleField("Copyright", "(c) 2026")),
-        (Section("ACT I", 1), Section("Seq", 2), Synopsis("Setup."),
-         SceneHeading("INT. A - DAY", "3A"), Action(""), Action("Two\n\nlines"),
-         Dialogue("A", ("Hi",)), Dialogue("B", ("Yo", Parenthetical("(beat)"), "~la la"), "O.S.",
-                                          dual=True),
-         Lyrics("Sing\nout"), Note("Fix this."), Boneyard(" cut "), PageBreak(),
-         Transition("CUT TO:"), Action("END", centered=True), PageBreak()),
+        (
+            TitleField("Title", "X"),
+            TitleField("Author", "Y"),
+            TitleField("Draft date", "Z"),
+            TitleField("Contact", "C\nD"),
+            TitleField("Copyright", "(c) 2026"),
+        ),
+        (
+            Section("ACT I", 1),
+            Section("Seq", 2),
+            Synopsis("Setup."),
+            SceneHeading("INT. A - DAY", "3A"),
+            Action(""),
+            Action("Two\n\nlines"),
+            Dialogue("A", ("Hi",)),
+            Dialogue("B", ("Yo", Parenthetical("(beat)"), "~la la"), "O.S.", dual=True),
+            Lyrics("Sing\nout"),
+            Note("Fix this."),
+            Boneyard(" cut "),
+            PageBreak(),
+            Transition("CUT TO:"),
+            Action("END", centered=True),
+            PageBreak(),
+        ),
     )
     assert fdx.parse(fdx.render(doc)) == doc
 
@@ -111,20 +130,29 @@ def test_every_element_type_round_trips() -> None:
 def test_rendered_file_carries_final_draft_settings() -> None:
     root = ET.fromstring(fdx.render(Screenplay((), (Action("x"),))))
     kinds = {e.get("Type") for e in root.findall("ElementSettings")}
-    assert {"Scene Heading", "Action", "Character", "Parenthetical", "Dialogue",
-            "Transition", "General"} <= kinds
+    assert {
+        "Scene Heading",
+        "Action",
+        "Character",
+        "Parenthetical",
+        "Dialogue",
+        "Transition",
+        "General",
+    } <= kinds
     dialogue = root.find("ElementSettings[@Type='Dialogue']/ParagraphSpec")
     assert dialogue is not None
     assert (dialogue.get("LeftIndent"), dialogue.get("RightIndent")) == ("2.50", "6.00")
-    assert root.find("PageLayout").get("TopMargin") == "72"                  # type: ignore[union-attr]
-    assert root.find("SceneNumberOptions").get("LeftLocation") == "0.75"     # type: ignore[union-attr]
+    assert root.find("PageLayout").get("TopMargin") == "72"  # type: ignore[union-attr]
+    assert root.find("SceneNumberOptions").get("LeftLocation") == "0.75"  # type: ignore[union-attr]
     breaks = root.find("MoresAndContinueds/DialogueBreaks")
     assert breaks is not None and breaks.get("DialogueBottom") == "(MORE)"
 
 
 def test_unknown_paragraph_type_is_action_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
-    xml = ('<FinalDraft><Content><Paragraph Type="Hologram"><Text>Glows.</Text></Paragraph>'
-           '<Paragraph Type="Shot"><Text>ANGLE ON BOB</Text></Paragraph></Content></FinalDraft>')
+    xml = (
+        '<FinalDraft><Content><Paragraph Type="Hologram"><Text>Glows.</Text></Paragraph>'
+        '<Paragraph Type="Shot"><Text>ANGLE ON BOB</Text></Paragraph></Content></FinalDraft>'
+    )
     doc, warnings = fdx.parse_with_warnings(xml)
     assert doc.elements == (Action("Glows."), Action("ANGLE ON BOB"))
     assert warnings == ["paragraph 1: unknown type 'Hologram' read as Action"]
@@ -134,16 +162,20 @@ def test_unknown_paragraph_type_is_action_with_a_warning(caplog: pytest.LogCaptu
 
 
 def test_paragraph_without_text_and_speech_without_cue_keep_their_words() -> None:
-    xml = ('<FinalDraft><Content><Paragraph Type="Action"/>'
-           '<Paragraph Type="Dialogue"><Text>Orphan line.</Text></Paragraph></Content></FinalDraft>')
+    xml = (
+        '<FinalDraft><Content><Paragraph Type="Action"/>'
+        '<Paragraph Type="Dialogue"><Text>Orphan line.</Text></Paragraph></Content></FinalDraft>'
+    )
     assert fdx.parse(xml).elements == (Dialogue("", ("Orphan line.",)),)
 
 
 def test_script_notes_are_read() -> None:
-    xml = ('<FinalDraft><Content><Paragraph Type="Action"><Text>Rain.</Text>'
-           '<ScriptNote><Paragraph><Text>Too wet?</Text></Paragraph></ScriptNote></Paragraph>'
-           '</Content><ScriptNotes><ScriptNote><Paragraph><Text>General note</Text></Paragraph>'
-           '</ScriptNote></ScriptNotes></FinalDraft>')
+    xml = (
+        '<FinalDraft><Content><Paragraph Type="Action"><Text>Rain.</Text>'
+        "<ScriptNote><Paragraph><Text>Too wet?</Text></Paragraph></ScriptNote></Paragraph>"
+        "</Content><ScriptNotes><ScriptNote><Paragraph><Text>General note</Text></Paragraph>"
+        "</ScriptNote></ScriptNotes></FinalDraft>"
+    )
     assert fdx.parse(xml).elements == (Action("Rain.[[Too wet?]]"), Note("General note"))
 
 
@@ -178,8 +210,8 @@ def test_invalid_xml_characters_are_replaced_not_written() -> None:
 def test_fountain_documents_survive_fdx(text: str) -> None:
     doc = fountain.parse(text)
     once = fdx.parse(fdx.render(doc))
-    assert fdx.parse(fdx.render(once)) == once          # stable after one trip
-    assert _words(once) == _words(doc)                  # and no word lost on the way
+    assert fdx.parse(fdx.render(once)) == once  # stable after one trip
+    assert _words(once) == _words(doc)  # and no word lost on the way
 
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ufffd]")
@@ -199,3 +231,23 @@ def _words(doc: Screenplay) -> list[str]:
             continue
         out += [w for p in parts for w in visible(_XML_INVALID.sub("", p)).split()]
     return out
+
+
+def test_fdx_to_fountain_to_fdx_keeps_every_word() -> None:
+    def words(xml: str) -> list[str]:
+        root = ET.fromstring(xml)
+        out: list[str] = []
+        for p in root.iter("Paragraph"):
+            if p.find("DualDialogue") is None and p.get("Type"):
+                out += "".join(t.text or "" for t in p.findall("Text")).split()
+        return out
+
+    doc = fountain.parse(fountain.render(fdx.parse(MINIMAL)))
+    again = fdx.render(doc)
+    assert words(again) == [
+        w for w in words(MINIMAL) if w not in ("not", "part", "of", "the", "script")
+    ]
+    title = " ".join(f.value for f in fdx.parse(again).title_page)
+    assert all(
+        w in title for w in ("My", "Title", "Written", "by", "Jane", "Writer", "jane@example.com")
+    )

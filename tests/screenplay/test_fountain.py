@@ -38,7 +38,9 @@ def test_bom_crlf_and_cr_are_normalised() -> None:
 
 
 def test_tabs_become_four_spaces_in_action() -> None:
-    assert elements("EXT. POOL - DAY\n\nHe reads:\n\tDear John")[1] == Action("He reads:\n    Dear John")
+    assert elements("EXT. POOL - DAY\n\nHe reads:\n\tDear John")[1] == Action(
+        "He reads:\n    Dear John"
+    )
 
 
 def test_trailing_spaces_are_dropped() -> None:
@@ -53,8 +55,15 @@ def test_empty_and_blank_text_give_an_empty_document() -> None:
 # --- scene headings --------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "line",
-    ["INT. HOUSE - DAY", "EXT HOUSE DAY", "INT./EXT. CAR - NIGHT", "I/E CAR", "EST. CITY",
-     "int. house - day", "INT/EXT HOUSE"],
+    [
+        "INT. HOUSE - DAY",
+        "EXT HOUSE DAY",
+        "INT./EXT. CAR - NIGHT",
+        "I/E CAR",
+        "EST. CITY",
+        "int. house - day",
+        "INT/EXT HOUSE",
+    ],
 )
 def test_scene_heading_prefixes(line: str) -> None:
     assert elements(f"{line}\n\nAction.")[0] == SceneHeading(line)
@@ -102,7 +111,8 @@ def test_two_space_line_joins_an_action_paragraph() -> None:
 def test_extra_blank_lines_before_action_become_empty_actions() -> None:
     assert elements("One.\n\n\n\nTwo.") == (Action("One."), Action(""), Action("Two."))
     assert elements("One.\n\n\n\nINT. HOUSE - DAY") == (
-        Action("One."), SceneHeading("INT. HOUSE - DAY"),
+        Action("One."),
+        SceneHeading("INT. HOUSE - DAY"),
     )
 
 
@@ -140,13 +150,16 @@ def test_extensions_and_indentation() -> None:
 
 def test_parentheticals_split_dialogue() -> None:
     assert elements("BOB\n(slowly)\nTrying.\n(loudly)\nAgain?") == (
-        Dialogue("BOB", (Parenthetical("(slowly)"), "Trying.", Parenthetical("(loudly)"),
-                         "Again?")),
+        Dialogue(
+            "BOB", (Parenthetical("(slowly)"), "Trying.", Parenthetical("(loudly)"), "Again?")
+        ),
     )
 
 
 def test_two_space_line_keeps_dialogue_together() -> None:
-    assert elements("FISH\nI am\n  \na little fish.") == (Dialogue("FISH", ("I am\n\na little fish.",)),)
+    assert elements("FISH\nI am\n  \na little fish.") == (
+        Dialogue("FISH", ("I am\n\na little fish.",)),
+    )
 
 
 def test_dual_dialogue_marks_the_second_speaker() -> None:
@@ -160,7 +173,7 @@ def test_dual_dialogue_marks_the_second_speaker() -> None:
 def test_transitions() -> None:
     assert elements("CUT TO:") == (Transition("CUT TO:"),)
     assert elements("> Burn to White.") == (Transition("Burn to White."),)
-    assert elements("CUT TO:  ") == (Action("CUT TO:"),)       # trailing spaces: not a transition
+    assert elements("CUT TO:  ") == (Action("CUT TO:"),)  # trailing spaces: not a transition
     assert elements("FADE TO BLACK.") == (Action("FADE TO BLACK."),)
 
 
@@ -171,7 +184,9 @@ def test_lyrics() -> None:
 
 
 def test_sung_dialogue_keeps_its_tilde() -> None:
-    assert elements("SINGER\n~These are the songs") == (Dialogue("SINGER", ("~These are the songs",)),)
+    assert elements("SINGER\n~These are the songs") == (
+        Dialogue("SINGER", ("~These are the songs",)),
+    )
 
 
 def test_page_break_needs_three_equals() -> None:
@@ -181,7 +196,9 @@ def test_page_break_needs_three_equals() -> None:
 
 def test_sections_have_depth_and_synopses_follow() -> None:
     assert elements("# ACT I\n## Sequence\n= Set up.\n\nINT. HOUSE - DAY") == (
-        Section("ACT I", 1), Section("Sequence", 2), Synopsis("Set up."),
+        Section("ACT I", 1),
+        Section("Sequence", 2),
+        Synopsis("Set up."),
         SceneHeading("INT. HOUSE - DAY"),
     )
 
@@ -193,7 +210,9 @@ def test_standalone_note_and_inline_note() -> None:
 
 def test_boneyard_block_is_an_element_and_inline_boneyard_stays_in_text() -> None:
     assert elements("One.\n\n/* cut\n\nthis */\n\nTwo.") == (
-        Action("One."), Boneyard(" cut\n\nthis "), Action("Two."),
+        Action("One."),
+        Boneyard(" cut\n\nthis "),
+        Action("Two."),
     )
     assert elements("This is an /* internal */ boneyard.") == (
         Action("This is an /* internal */ boneyard."),
@@ -202,7 +221,9 @@ def test_boneyard_block_is_an_element_and_inline_boneyard_stays_in_text() -> Non
 
 def test_boneyard_on_its_own_lines_ends_the_paragraph() -> None:
     assert elements("CUT TO:\n/* gone */\nEXT. POOL - DAY") == (
-        Transition("CUT TO:"), Boneyard(" gone "), SceneHeading("EXT. POOL - DAY"),
+        Transition("CUT TO:"),
+        Boneyard(" gone "),
+        SceneHeading("EXT. POOL - DAY"),
     )
 
 
@@ -220,8 +241,10 @@ def test_title_page_keys_are_case_insensitive_and_values_join() -> None:
         "title: Brick\nCredit: Written by\nAuthors:\n    One\n\tTwo\nDraft date: 1/1\n\nFADE IN:"
     )
     assert doc.title_page == (
-        TitleField("title", "Brick"), TitleField("Credit", "Written by"),
-        TitleField("Authors", "One\nTwo"), TitleField("Draft date", "1/1"),
+        TitleField("title", "Brick"),
+        TitleField("Credit", "Written by"),
+        TitleField("Authors", "One\nTwo"),
+        TitleField("Draft date", "1/1"),
     )
     assert doc.title == "Brick"
     assert doc.elements == (Action("FADE IN:"),)
@@ -235,7 +258,8 @@ def test_fade_in_alone_is_not_a_title_page() -> None:
 
 def test_key_line_later_in_the_script_is_action() -> None:
     assert elements("INT. HOUSE - DAY\n\nNote: a line.") == (
-        SceneHeading("INT. HOUSE - DAY"), Action("Note: a line."),
+        SceneHeading("INT. HOUSE - DAY"),
+        Action("Note: a line."),
     )
 
 

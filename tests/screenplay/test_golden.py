@@ -61,7 +61,7 @@ def test_html_shows_every_printed_word(name: str) -> None:
     page = html.render(doc)
     for element in doc.elements:
         if isinstance(element, Boneyard):
-            continue                                      # never printed
+            continue  # never printed
         text = getattr(element, "text", "")
         for word in text.replace("*", " ").replace("_", " ").split()[:3]:
             if "[[" not in word and "/*" not in word and "]]" not in word and "*/" not in word:

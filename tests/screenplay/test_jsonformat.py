@@ -21,10 +21,15 @@ from writersroom.screenplay.model import (
 
 DOC = Screenplay(
     (TitleField("Title", "Brick & Steel"),),
-    (SceneHeading("EXT. PATIO - DAY", "1"), Action("A gorgeous day."),
-     Dialogue("STEEL", (Parenthetical("(raising a beer)"), "To retirement."), "V.O."),
-     Dialogue("BRICK", ("To retirement.",), dual=True), Section("ACT II", 2), PageBreak(),
-     Action("THE END", centered=True)),
+    (
+        SceneHeading("EXT. PATIO - DAY", "1"),
+        Action("A gorgeous day."),
+        Dialogue("STEEL", (Parenthetical("(raising a beer)"), "To retirement."), "V.O."),
+        Dialogue("BRICK", ("To retirement.",), dual=True),
+        Section("ACT II", 2),
+        PageBreak(),
+        Action("THE END", centered=True),
+    ),
 )
 
 
@@ -55,7 +60,10 @@ def test_round_trip_and_non_ascii_kept() -> None:
 
 def test_minimal_input_and_speech_without_cue() -> None:
     assert jsonformat.parse('{"elements": []}') == Screenplay()
-    data = '{"elements": [{"type": "dialogue", "text": "Hm."}, {"type": "scene_heading", "text": "X", "scene_number": 4}]}'
+    data = (
+        '{"elements": [{"type": "dialogue", "text": "Hm."}, '
+        '{"type": "scene_heading", "text": "X", "scene_number": 4}]}'
+    )
     assert jsonformat.parse(data).elements == (Dialogue("", ("Hm.",)), SceneHeading("X", "4"))
 
 
@@ -63,7 +71,7 @@ def test_minimal_input_and_speech_without_cue() -> None:
     ("text", "message"),
     [
         ("", "not valid JSON"),
-        ("{\n  \"elements\": [,]}", "line 2: not valid JSON"),
+        ('{\n  "elements": [,]}', "line 2: not valid JSON"),
         ("[]", "an object with 'elements'"),
         ("{}", "no 'elements' list"),
         ('{"elements": {}}', "elements: expected a list"),

@@ -23,7 +23,7 @@ def test_scene_pages_and_lengths_follow_the_pages() -> None:
     assert pages == sorted(pages) and pages[0] == 1 and pages[-1] == r.pages
     assert all(s.eighths >= 1 for s in r.scenes)
     total = sum(s.eighths for s in r.scenes)
-    assert abs(total - r.pages * 8) <= 8 + len(r.scenes)     # rounding per scene
+    assert abs(total - r.pages * 8) <= 8 + len(r.scenes)  # rounding per scene
     assert r.runtime_minutes in (r.pages, r.pages - 1)
     assert r.characters[0].name == "MARA" and r.characters[0].lines == 12
     assert [s.int_ext for s in r.scenes] == ["INT"] * 12

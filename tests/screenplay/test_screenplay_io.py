@@ -37,7 +37,7 @@ def test_overwriting_keeps_a_backup_only_when_contents_change(tmp_path: Path) ->
     kept = save(Screenplay((), (Action("New draft."),)), path)
     assert kept is not None and kept.read_text(encoding="utf-8") == "Old draft.\n"
     assert path.read_text(encoding="utf-8") == "New draft.\n"
-    assert save(Screenplay((), (Action("New draft."),)), path) is None       # same contents
+    assert save(Screenplay((), (Action("New draft."),)), path) is None  # same contents
     assert sorted(p.name for p in tmp_path.iterdir()) == ["draft.fountain", "draft.fountain.~1~"]
 
 
@@ -64,13 +64,15 @@ def test_encodings(tmp_path: Path) -> None:
         ("notes.docx", b"PK", "unknown file type '.docx'"),
     ],
 )
-def test_bad_files_give_one_clear_error(tmp_path: Path, name: str, data: bytes, message: str) -> None:
+def test_bad_files_give_one_clear_error(
+    tmp_path: Path, name: str, data: bytes, message: str
+) -> None:
     path = tmp_path / name
     path.write_bytes(data)
     with pytest.raises(FormatError, match=message) as info:
         load(path)
     assert str(path) in str(info.value)
-    assert path.read_bytes() == data                              # input untouched
+    assert path.read_bytes() == data  # input untouched
 
 
 def test_empty_fountain_is_an_empty_script(tmp_path: Path) -> None:
@@ -98,5 +100,23 @@ def test_oversized_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_large_fountain_file_parses(tmp_path: Path) -> None:
     scene = "INT. ROOM - DAY\n\nBOB\nHello there.\n\nShe leaves.\n\n"
     path = tmp_path / "big.fountain"
-    path.write_text(scene * 50_000, encoding="utf-8")             # about 2.4 MB
+    path.write_text(scene * 50_000, encoding="utf-8")  # about 2.4 MB
     assert len(load(path).elements) == 150_000
+
+
+def test_pdf_save_then_load(tmp_path: Path) -> None:
+    doc = fountain.parse(TEXT)
+    path = tmp_path / "script.pdf"
+    save(doc, path)
+    back = load(path)
+    assert back.title is not None and "TEST" in back.title.upper()
+    assert back.elements[0] == doc.elements[0]
+    assert back.elements[1] == Dialogue("BOB", ("Hello.",))
+
+
+def test_junk_pdf_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "junk.pdf"
+    path.write_bytes(b"%PDF-1.4 not really")
+    with pytest.raises(FormatError) as info:
+        load(path)
+    assert str(path) in str(info.value)

@@ -33,7 +33,8 @@ def test_scenes_hold_their_elements() -> None:
     doc = fountain.parse(SCRIPT)
     scenes = views.scenes(doc)
     assert [(s.number, s.label, s.heading.text) for s in scenes] == [
-        (1, "7", "INT. DINER - NIGHT"), (2, "2", "EXT. DINER - DAY"),
+        (1, "7", "INT. DINER - NIGHT"),
+        (2, "2", "EXT. DINER - DAY"),
         (3, "3", "INT./EXT. CAR - MOVING - NIGHT [FLASHBACK]"),
     ]
     assert len(scenes[0].elements) == 3
@@ -41,12 +42,14 @@ def test_scenes_hold_their_elements() -> None:
 
 
 def test_characters_count_speeches_words_and_scenes() -> None:
-    doc = fountain.parse(SCRIPT.replace("Mara (CONT'D)", "MARA (CONT'D)").replace("mara (o.s.)", "@mara (o.s.)"))
+    doc = fountain.parse(
+        SCRIPT.replace("Mara (CONT'D)", "MARA (CONT'D)").replace("mara (o.s.)", "@mara (o.s.)")
+    )
     stats = {c.name: c for c in views.characters(doc)}
     assert stats["MARA"].lines == 3
-    assert stats["MARA"].words == 3 + 1 + 1          # parenthetical not counted
+    assert stats["MARA"].words == 3 + 1 + 1  # parenthetical not counted
     assert stats["MARA"].scenes == 3
-    assert stats["STRANGER"].words == 2               # emphasis markup is not a word
+    assert stats["STRANGER"].words == 2  # emphasis markup is not a word
 
 
 @pytest.mark.parametrize(
@@ -67,7 +70,8 @@ def test_parse_heading(heading: str, int_ext: str, location: str, time: str) -> 
 def test_locations_and_breakdown() -> None:
     doc = fountain.parse(SCRIPT)
     assert [(loc.name, loc.scenes, loc.int_ext) for loc in views.locations(doc)] == [
-        ("DINER", 2, ("INT", "EXT")), ("CAR - MOVING", 1, ("INT/EXT",)),
+        ("DINER", 2, ("INT", "EXT")),
+        ("CAR - MOVING", 1, ("INT/EXT",)),
     ]
     split = views.breakdown(doc)
     assert split.int_ext == {"INT": 1, "EXT": 1, "INT/EXT": 1}

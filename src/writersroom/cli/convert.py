@@ -16,12 +16,21 @@ _FORMATS = click.Choice(sorted(FORMATS))
 @click.command()
 @click.argument("source", metavar="IN")
 @click.argument("target", metavar="OUT", required=False)
-@click.option("--to", "to_format", type=_FORMATS, help="Output format (default: from OUT's "
-              "extension; fountain when writing to stdout).")
-@click.option("--from", "from_format", type=_FORMATS, help="Input format (default: from IN's "
-              "extension; fountain for stdin).")
-def convert(source: str, target: str | None, to_format: str | None,
-            from_format: str | None) -> None:
+@click.option(
+    "--to",
+    "to_format",
+    type=_FORMATS,
+    help="Output format (default: from OUT's extension; fountain when writing to stdout).",
+)
+@click.option(
+    "--from",
+    "from_format",
+    type=_FORMATS,
+    help="Input format (default: from IN's extension; fountain for stdin).",
+)
+def convert(
+    source: str, target: str | None, to_format: str | None, from_format: str | None
+) -> None:
     """Convert a screenplay between Fountain, FDX, JSON, HTML and PDF.
 
     IN and OUT formats come from their extensions; `-` is stdin or stdout. The input is never

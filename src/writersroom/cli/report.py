@@ -17,8 +17,12 @@ from writersroom.screenplay.reports import report as build_report
 @click.command()
 @click.argument("path", metavar="FILE")
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
-@click.option("--from", "from_format", type=click.Choice(sorted(FORMATS)),
-              help="Input format (default: from the extension).")
+@click.option(
+    "--from",
+    "from_format",
+    type=click.Choice(sorted(FORMATS)),
+    help="Input format (default: from the extension).",
+)
 def report(path: str, as_json: bool, from_format: str | None) -> None:
     """Print scene, character and location reports, page count and runtime.
 
@@ -35,12 +39,19 @@ def report(path: str, as_json: bool, from_format: str | None) -> None:
 
 def _print(r: Report, console: Console) -> None:
     summary = Text(r.title or "Untitled", style="bold")
-    summary.append(f": {r.pages} pages, about {r.runtime_minutes} minutes, {len(r.scenes)} "
-                   f"scenes, {len(r.characters)} speaking characters", style="")
+    summary.append(
+        f": {r.pages} pages, about {r.runtime_minutes} minutes, {len(r.scenes)} "
+        f"scenes, {len(r.characters)} speaking characters",
+        style="",
+    )
     console.print(summary)
     scenes = Table(title="Scenes")
-    for name, justify in (("#", "right"), ("Heading", "left"), ("Page", "right"),
-                          ("Length", "right")):
+    for name, justify in (
+        ("#", "right"),
+        ("Heading", "left"),
+        ("Page", "right"),
+        ("Length", "right"),
+    ):
         scenes.add_column(name, justify=justify)  # type: ignore[arg-type]
     for row in r.scenes:
         page = str(row.page) if row.page is not None else "-"

@@ -47,6 +47,7 @@ class HFBackend:
         device: str = "cpu",
         dtype: str | None = None,  # "float32", "bfloat16", ...; default: the model's
         max_batch: int = 8,
+        n_threads: int | None = None,  # torch CPU threads; default: one core less than there are
         name: str | None = None,
     ) -> None:
         try:
@@ -54,6 +55,10 @@ class HFBackend:
             import transformers
         except ImportError as exc:
             raise MissingExtra("hf") from exc
+        from writersroom.llm.llamacpp_engine import default_threads
+
+        if device == "cpu":  # process-wide in torch; see default_threads for why not all cores
+            torch.set_num_threads(n_threads or default_threads())
         transformers.logging.set_verbosity_error()  # quiet, like llama.cpp's verbose=False
         transformers.logging.disable_progress_bar()
         folder = Path(path).expanduser()
@@ -238,7 +243,10 @@ class HFBackend:
         if self._guidance is None:
             self._guidance = llguidance.hf.from_tokenizer(self.tokenizer, n_vocab=self.n_vocab)
         if request.grammar is not None:
-            grammar = llguidance.grammar_from("gbnf", request.grammar)
+            try:
+                grammar = llguidance.grammar_from("gbnf", request.grammar)
+            except ValueError as exc:
+                raise BackendRejected(f"{self.name}: invalid grammar: {exc}") from exc
         else:
             # compact JSON: no free whitespace for a small model to wander into
             compact = {"whitespace_flexible": False, "item_separator": ", ", "key_separator": ": "}

@@ -193,6 +193,11 @@ class LlamaCppBackend:
         except EngineError as exc:
             raise BackendUnavailable(f"{self.name}: {exc}") from exc
 
+    def forget_prefix(self) -> None:
+        """Drop the cached prompt prefix (the next call starts cold)."""
+        with self.engine.lock:
+            self.engine.drop_prefix()
+
     def close(self) -> None:
         self.engine.close()
 

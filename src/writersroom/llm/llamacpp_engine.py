@@ -156,7 +156,7 @@ class LlamaEngine:
         cparams.n_seq_max = n_parallel + 1
         cparams.n_threads = threads
         cparams.n_threads_batch = threads
-        cparams.kv_unified = True  # shared prefix cells are shared, not copied
+        cparams.kv_unified = os.environ.get("WR_UNIFIED", "1") == "1"
         cparams.no_perf = True
         ctx = lib.llama_init_from_model(model, cparams)
         if not ctx:
@@ -264,7 +264,7 @@ class LlamaEngine:
                 if not active:  # the next job does not fit next to the cached prefix: drop it
                     if not self.prefix:
                         raise EngineError("a job needs more KV cache than the context has")
-                    self._drop_prefix()
+                    self.drop_prefix()
                     continue
                 self._decode_step(active)
                 for slot in list(active):
@@ -285,7 +285,7 @@ class LlamaEngine:
         except GeneratorExit:  # the consumer stopped reading; the KV cache is consistent
             raise
         except BaseException:
-            self._drop_prefix()  # a failed or interrupted decode leaves seq 0 in doubt
+            self.drop_prefix()  # a failed or interrupted decode leaves seq 0 in doubt
             raise
         finally:
             for slot in active:
@@ -297,7 +297,7 @@ class LlamaEngine:
         if keep < len(self.prefix) and not self._lib.llama_memory_seq_rm(
             self.memory, _PREFIX_SEQ, keep, -1
         ):
-            self._drop_prefix()
+            self.drop_prefix()
             keep = 0
         self.prefix = self.prefix[:keep]
         if len(prefix) - keep > self.kv_size // 2:  # too big to keep beside the jobs
@@ -308,7 +308,7 @@ class LlamaEngine:
             self._decode()
             self.prefix.extend(chunk)
 
-    def _drop_prefix(self) -> None:
+    def drop_prefix(self) -> None:
         self._lib.llama_memory_seq_rm(self.memory, _PREFIX_SEQ, -1, -1)
         self.prefix = []
 

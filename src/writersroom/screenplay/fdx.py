@@ -53,10 +53,19 @@ __all__ = ["markup_to_runs", "parse", "parse_with_warnings", "render", "runs_to_
 log = logging.getLogger(__name__)
 
 # Types that map to Action without a warning: Final Draft's own elements with no Fountain twin.
-_QUIET_ACTION = {"Action", "General", "Shot", "New Act", "End of Act", "End Of Act",
-                 "Cold Opening", "Show/Ep. Title", "Cast List"}
+_QUIET_ACTION = {
+    "Action",
+    "General",
+    "Shot",
+    "New Act",
+    "End of Act",
+    "End Of Act",
+    "Cold Opening",
+    "Show/Ep. Title",
+    "Cast List",
+}
 _SPEECH = {"Parenthetical", "Dialogue", "Lyric"}
-_HIDDEN = re.compile(r"(\[\[.*?\]\]|/\*.*?\*/)", re.DOTALL)      # notes and boneyard: verbatim
+_HIDDEN = re.compile(r"(\[\[.*?\]\]|/\*.*?\*/)", re.DOTALL)  # notes and boneyard: verbatim
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -139,7 +148,7 @@ class _Reader:
         notes = [_note_element(note) for note in p.findall("ScriptNote")]
         if not texts:
             self.flush()
-            self.out.extend(notes)                # a note on a paragraph of its own
+            self.out.extend(notes)  # a note on a paragraph of its own
             return
         text = _clean(runs_to_markup(_runs(texts)))
         text += "".join(f"[[{n.text}]]" for n in notes if isinstance(n, Note))
@@ -148,7 +157,7 @@ class _Reader:
             self.cue = (*_split_cue(text.strip(" ")), bool(dual))
         elif kind in _SPEECH and (self.cue is not None or kind != "Lyric"):
             if self.cue is None:
-                self.cue = ("", None, bool(dual))   # speech with no cue: keep its words
+                self.cue = ("", None, bool(dual))  # speech with no cue: keep its words
             if kind == "Parenthetical":
                 self.lines.append(Parenthetical(text.strip(" ")))
             elif kind == "Lyric":
@@ -224,7 +233,7 @@ def _wrap(line: str, flags: int) -> str:
     if flags & 4:
         marked = f"_{marked}_"
     lead = len(line) - len(line.lstrip(" "))
-    return f"{line[:lead]}{marked}{line[lead + len(body):]}"
+    return f"{line[:lead]}{marked}{line[lead + len(body) :]}"
 
 
 def _split_lines(runs: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -240,7 +249,7 @@ def _split_lines(runs: list[tuple[str, int]]) -> list[tuple[str, int]]:
                 pieces.append((line, 0))
                 continue
             lead = len(line) - len(line.lstrip(" "))
-            pieces += [(line[:lead], 0), (body, flags), (line[lead + len(body):], 0)]
+            pieces += [(line[:lead], 0), (body, flags), (line[lead + len(body) :], 0)]
     merged: list[tuple[str, int]] = []
     for text, flags in pieces:
         if merged and merged[-1][1] == flags:
@@ -316,28 +325,30 @@ def render(doc: Screenplay) -> str:
         n += 1
         if isinstance(element, PageBreak):
             if new_page:
-                body.append(f'    {_paragraph("General", [], new_page=True, empty=False)}\n')
+                body.append(f"    {_paragraph('General', [], new_page=True, empty=False)}\n")
             new_page = True
             continue
         if isinstance(element, Dialogue) and (element.dual or _pairs(elements, n - 1)):
             group = [element]
             if not element.dual:
-                group.append(elements[n])      # type: ignore[arg-type]
+                group.append(elements[n])  # type: ignore[arg-type]
                 n += 1
             inner = "".join("".join(_speech(d)) for d in group if isinstance(d, Dialogue))
             attrs = ' StartsNewPage="Yes"' if new_page else ""
-            body.append(f'    <Paragraph Type="General"{attrs}><DualDialogue>{inner}'
-                        f"</DualDialogue></Paragraph>\n")
+            body.append(
+                f'    <Paragraph Type="General"{attrs}><DualDialogue>{inner}'
+                f"</DualDialogue></Paragraph>\n"
+            )
         else:
             body.append(f"    {_element_xml(element, new_page)}\n")
         new_page = False
     if new_page:
-        body.append(f'    {_paragraph("General", [], new_page=True, empty=False)}\n')
+        body.append(f"    {_paragraph('General', [], new_page=True, empty=False)}\n")
     title = ""
     if doc.title_page:
         paragraphs = "".join(
-            f"    {_paragraph('', markup_to_runs(text), align=align)}\n" for align, text in
-            title_paragraphs(doc.title_page)
+            f"    {_paragraph('', markup_to_runs(text), align=align)}\n"
+            for align, text in title_paragraphs(doc.title_page)
         )
         title = f"  <TitlePage>\n   <Content>\n{paragraphs}   </Content>\n  </TitlePage>\n"
     return (
@@ -355,11 +366,16 @@ def _pairs(elements: tuple[Element, ...], n: int) -> bool:
 def _element_xml(element: Element, new_page: bool) -> str:
     match element:
         case SceneHeading(text=text, number=number):
-            return _paragraph("Scene Heading", markup_to_runs(text), new_page=new_page,
-                              number=number)
+            return _paragraph(
+                "Scene Heading", markup_to_runs(text), new_page=new_page, number=number
+            )
         case Action(text=text, centered=centered):
-            return _paragraph("Action", markup_to_runs(text), new_page=new_page,
-                              align="Center" if centered else "")
+            return _paragraph(
+                "Action",
+                markup_to_runs(text),
+                new_page=new_page,
+                align="Center" if centered else "",
+            )
         case Dialogue():
             return "\n    ".join(_speech(element, new_page))
         case Lyrics(text=text):
@@ -401,9 +417,16 @@ def _speech(d: Dialogue, new_page: bool = False) -> list[str]:
 _STYLES = {1: "Bold", 2: "Italic", 4: "Underline"}
 
 
-def _paragraph(kind: str, runs: list[tuple[str, int]], *, new_page: bool = False,
-               number: str | None = None, align: str = "", note: str | None = None,
-               empty: bool = True) -> str:
+def _paragraph(
+    kind: str,
+    runs: list[tuple[str, int]],
+    *,
+    new_page: bool = False,
+    number: str | None = None,
+    align: str = "",
+    note: str | None = None,
+    empty: bool = True,
+) -> str:
     attrs = f" Type={quoteattr(kind)}" if kind else ""
     if number:
         attrs += f" Number={quoteattr(_xml_text(number))}"
@@ -433,8 +456,15 @@ def _xml_text(text: str) -> str:
     return _INVALID_XML.sub("\ufffd", text)
 
 
-def _element_settings(kind: str, style: str, left: str, right: str, before: int,
-                      align: str = "Left", first: str = "0.00") -> str:
+def _element_settings(
+    kind: str,
+    style: str,
+    left: str,
+    right: str,
+    before: int,
+    align: str = "Left",
+    first: str = "0.00",
+) -> str:
     return (
         f'  <ElementSettings Type="{kind}">\n'
         f'    <FontSpec Font="Courier Prime" Size="12" Style="{style}"/>\n'
@@ -446,17 +476,19 @@ def _element_settings(kind: str, style: str, left: str, right: str, before: int,
 
 
 # Final Draft 11's own values (docs/screenplay-format.md §4.1, Big Fish's FDX).
-_SETTINGS = "".join([
-    _element_settings("General", "", "1.50", "7.50", 0),
-    _element_settings("Scene Heading", "AllCaps", "1.50", "7.50", 24),
-    _element_settings("Action", "", "1.50", "7.50", 12),
-    _element_settings("Character", "AllCaps", "3.50", "7.25", 12),
-    _element_settings("Parenthetical", "", "3.00", "5.50", 0, first="-0.10"),
-    _element_settings("Dialogue", "", "2.50", "6.00", 0),
-    _element_settings("Transition", "AllCaps", "5.50", "7.10", 12, align="Right"),
-    _element_settings("Shot", "AllCaps", "1.50", "7.50", 12),
-    _element_settings("Lyric", "Italic", "2.50", "7.38", 0),
-]) + (
+_SETTINGS = "".join(
+    [
+        _element_settings("General", "", "1.50", "7.50", 0),
+        _element_settings("Scene Heading", "AllCaps", "1.50", "7.50", 24),
+        _element_settings("Action", "", "1.50", "7.50", 12),
+        _element_settings("Character", "AllCaps", "3.50", "7.25", 12),
+        _element_settings("Parenthetical", "", "3.00", "5.50", 0, first="-0.10"),
+        _element_settings("Dialogue", "", "2.50", "6.00", 0),
+        _element_settings("Transition", "AllCaps", "5.50", "7.10", 12, align="Right"),
+        _element_settings("Shot", "AllCaps", "1.50", "7.50", 12),
+        _element_settings("Lyric", "Italic", "2.50", "7.38", 0),
+    ]
+) + (
     '  <PageLayout BottomMargin="72" FooterMargin="36" HeaderMargin="36" TopMargin="72">\n'
     '    <PageSize Height="11.00" Width="8.50"/>\n'
     "  </PageLayout>\n"

@@ -74,7 +74,7 @@ def read_title_page(paragraphs: list[tuple[str, str]]) -> tuple[TitleField, ...]
             blocks[-1] = (align, f"{blocks[-1][1]}\n{text}")
         else:
             blocks.append((align, text))
-            previous = "" if credit else align        # the credit stands alone
+            previous = "" if credit else align  # the credit stands alone
     values: dict[str, list[str]] = {}
     _centred([text for align, text in blocks if align == "Center"], values)
     for align, text in blocks:

@@ -30,7 +30,7 @@ Decisions where the spec is silent (see also docs/screenplay-format.md §1):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from writersroom.screenplay.model import (
     Action,
@@ -56,7 +56,7 @@ __all__ = ["parse", "render"]
 _BONEYARD = re.compile(r"/\*(.*?)\*/", re.DOTALL)
 # A paragraph break: whitespace-only lines, at least one of them with fewer than two spaces
 # (a line of two or more spaces joins the paragraph around it).
-_SEPARATOR = re.compile(r"\n(?:[ ]*\n)*?[ ]?\n(?:[ ]*\n)*")
+_SEPARATOR = re.compile(r"(\n(?:[ ]*\n)*?[ ]?\n(?:[ ]*\n)*)")
 _PAGE_BREAK = re.compile(r"={3,}")
 _SCENE_HEADING = re.compile(
     r"(?:int\.?/ext|int\.ext|ext\.?/int|i\.?/e|e\.?/i|int|ext|est)[. ]", re.IGNORECASE
@@ -66,7 +66,7 @@ _NOTE = re.compile(r"\[\[((?:(?!\[\[|\]\]).)*)\]\]", re.DOTALL)
 _TITLE_KEY = re.compile(r"([^\W_][\w '()/&-]*?)[ ]*:(.*)")
 _SECTION = re.compile(r"(#+)[ ]*(.*)")
 
-_FORCING = "!@.>~=#"      # first characters that force or claim a paragraph
+_FORCING = "!@.>~=#"  # first characters that force or claim a paragraph
 _SENTINELS = "\ue000\ue001\ue002\ue003\U000f0000\U000f0001\U000f0002\U000f0003"
 
 
@@ -96,22 +96,24 @@ def _parse(text: str, *, allow_title: bool) -> Screenplay:
         text = _cut_boneyards(text, sentinel, boneyards)
     title: tuple[TitleField, ...] = ()
     elements: list[Element] = []
-    seen = False                  # a paragraph came before (extra blank lines count after it)
-    for blanks, chunk in _paragraphs(text, sentinel, boneyards):
-        if isinstance(chunk, Boneyard):
-            elements.append(chunk)
+    seen = False  # a paragraph came before (extra blank lines count after it)
+    for blanks, chunk in _paragraphs(text, sentinel):
+        start = len(elements)
+        if chunk[0] == sentinel and chunk[-1] == sentinel and chunk[1:-1].isdigit():
+            elements.append(Boneyard(boneyards[int(chunk[1:-1])]))
         elif not seen and allow_title and (found := _title_page(chunk)) is not None:
             title, rest = found
             if rest.strip(" \n"):
                 _classify(rest, elements)
         else:
-            start = len(elements)
             _classify(chunk, elements)
             if blanks > 1 and seen and isinstance(elements[start], Action):
                 elements[start:start] = [Action("")] * (blanks // 2)
+        if sentinel and sentinel in chunk:
+            elements[start:] = _restore(elements[start:], sentinel, boneyards)
+            title = tuple(TitleField(f.key, _put(f.value, sentinel, boneyards)) for f in title)
         seen = True
-    doc = Screenplay(title, tuple(elements))
-    return _restore(doc, sentinel, boneyards) if boneyards else doc
+    return Screenplay(title, tuple(elements))
 
 
 def _cut_boneyards(text: str, sentinel: str, store: list[str]) -> str:
@@ -122,38 +124,36 @@ def _cut_boneyards(text: str, sentinel: str, store: list[str]) -> str:
     return _BONEYARD.sub(cut, text)
 
 
-def _paragraphs(
-    text: str, sentinel: str, boneyards: list[str]
-) -> Iterator[tuple[int, str | Boneyard]]:
-    """Yield (blank lines before, paragraph) in order, and a Boneyard for each boneyard that fills
-    whole lines. A paragraph has no blank line at either end; lines of spaces inside it stay."""
+def _paragraphs(text: str, sentinel: str) -> list[tuple[int, str]]:
+    """(blank lines before, paragraph) in order. A paragraph has no blank line at either end;
+    lines of spaces inside it stay. A boneyard that fills whole lines is a paragraph of its own
+    (its placeholder)."""
     pieces = [text]
-    if sentinel:       # boneyards on lines of their own cut the text into pieces
-        whole_line = f"(?:^|\\n)[ ]*{sentinel}(\\d+){sentinel}[ ]*(?=\\n|$)"
-        pieces = re.split(whole_line, text)
+    if sentinel:  # boneyards on lines of their own cut the text into pieces
+        whole_line = f"\\n[ ]*({sentinel}\\d+{sentinel})[ ]*(?=\\n|$)"
+        pieces = re.split(whole_line, "\n" + text)
+    out: list[tuple[int, str]] = []
     for k, piece in enumerate(pieces):
         if k % 2:
-            yield 0, Boneyard(boneyards[int(piece)])
+            out.append((0, piece))
             continue
-        if k and piece[:1] == "\n":
-            piece = piece[1:]            # the end of the boneyard's own line
+        if sentinel and piece[:1] == "\n":
+            piece = piece[1:]  # the end of the line before
         blanks = 0
         body = piece.lstrip(" \n")
-        if len(body) != len(piece):      # whitespace-only lines before the first paragraph
+        if not body:
+            continue
+        if len(body) != len(piece):  # whitespace-only lines before the first paragraph
             lead = piece[: len(piece) - len(body)]
             blanks = lead.count("\n")
             piece = piece[lead.rfind("\n") + 1 :]
-        if not body:
-            continue
         tail = piece.rstrip(" \n")
-        if "\n" in piece[len(tail) :]:     # whitespace-only lines after the last paragraph
+        if "\n" in piece[len(tail) :]:  # whitespace-only lines after the last paragraph
             piece = piece[: len(tail) + piece[len(tail) :].index("\n")]
-        position = 0
-        for separator in _SEPARATOR.finditer(piece):
-            yield blanks, piece[position : separator.start()]
-            blanks = separator.group().count("\n") - 1
-            position = separator.end()
-        yield blanks, piece[position:]
+        parts = _SEPARATOR.split(piece)  # paragraph, separator, paragraph, ...
+        out.append((blanks, parts[0]))
+        out += [(parts[n].count("\n") - 1, parts[n + 1]) for n in range(1, len(parts), 2)]
+    return out
 
 
 def _title_page(chunk: str) -> tuple[tuple[TitleField, ...], str] | None:
@@ -176,8 +176,8 @@ def _title_page(chunk: str) -> tuple[tuple[TitleField, ...], str] | None:
             end = n
             break
     fields.append(TitleField(key, "\n".join(v for v in values if v)))
-    if len(fields) == 1 and not fields[0].value and end == 1:
-        return None                     # a lone "FADE IN:" opens many scripts
+    if len(fields) == 1 and not fields[0].value:
+        return None  # a lone "FADE IN:" opens many scripts
     rest = "\n".join(lines[end:]).strip("\n")
     return tuple(fields), rest
 
@@ -292,7 +292,7 @@ def _cue(line: str) -> tuple[str, str | None, bool] | None:
     if forced:
         line = line[1:].strip(" ")
     elif line[0] in _FORCING or _SCENE_HEADING.match(line):
-        return None         # a heading with no blank line after it is Action, not a speaker
+        return None  # a heading with no blank line after it is Action, not a speaker
     dual = line.endswith("^")
     if dual:
         line = line[:-1].rstrip(" ")
@@ -322,14 +322,18 @@ def _speech(lines: list[str]) -> tuple[Line, ...]:
     return tuple(out)
 
 
-def _restore(doc: Screenplay, sentinel: str, boneyards: list[str]) -> Screenplay:
-    """Put inline boneyards back into every string of the document."""
-    placeholder = re.compile(f"{sentinel}(\\d+){sentinel}")
+def _put(text: str, sentinel: str, boneyards: list[str]) -> str:
+    """`text` with its boneyard placeholders replaced by the boneyards themselves."""
+    if sentinel not in text:
+        return text
+    return re.sub(f"{sentinel}(\\d+){sentinel}", lambda m: f"/*{boneyards[int(m[1])]}*/", text)
+
+
+def _restore(elements: list[Element], sentinel: str, boneyards: list[str]) -> list[Element]:
+    """Put inline boneyards back into every string of the elements."""
 
     def put(text: str) -> str:
-        if sentinel not in text:
-            return text
-        return placeholder.sub(lambda m: f"/*{boneyards[int(m.group(1))]}*/", text)
+        return _put(text, sentinel, boneyards)
 
     def element(e: Element) -> Element:
         match e:
@@ -357,8 +361,7 @@ def _restore(doc: Screenplay, sentinel: str, boneyards: list[str]) -> Screenplay
             case Boneyard() | PageBreak():
                 return e
 
-    title = tuple(TitleField(put(f.key), put(f.value)) for f in doc.title_page)
-    return Screenplay(title, tuple(element(e) for e in doc.elements))
+    return [element(e) for e in elements]
 
 
 # --- render ----------------------------------------------------------------------------------
@@ -375,9 +378,9 @@ def render(doc: Screenplay) -> str:
     pending_empty = 0
     for n, element in enumerate(elements):
         if isinstance(element, SceneHeading) and not element.text:
-            continue                    # Fountain cannot write a heading with no text
+            continue  # Fountain cannot write a heading with no text
         if element == Action("") and parts and _next_is_action(elements, n):
-            pending_empty += 1          # an empty Action before Action is two blank lines
+            pending_empty += 1  # an empty Action before Action is two blank lines
             continue
         block = _render_element(element, first=not parts)
         if pending_empty:
@@ -397,11 +400,11 @@ def _next_is_action(elements: tuple[Element, ...], n: int) -> bool:
 def _render_title(fields: tuple[TitleField, ...]) -> str:
     lines: list[str] = []
     for item in fields:
-        if "\n" in _per_line(item.value, lambda line: ""):   # newlines outside boneyards
+        if "\n" in _per_line(item.value, lambda line: ""):  # newlines outside boneyards
             lines.append(f"{item.key}:")
             lines.append(_per_line(item.value, lambda line: "    " + line))
         else:
-            lines.append(f"{item.key}: {item.value}".rstrip())
+            lines.append(f"{item.key}: {item.value}".rstrip(" "))
     return "\n".join(lines)
 
 
@@ -413,8 +416,22 @@ def _render_element(element: Element, *, first: bool) -> str:
 
 
 def _reads_back(text: str, element: Element, first: bool) -> bool:
-    doc = _parse(text, allow_title=first)
-    return not doc.title_page and doc.elements == (element,)
+    """Whether `text`, as a paragraph of its own, parses back to `element`."""
+    if (
+        first
+        or text[:1] in " \n\ufeff"          # also "": leading blank lines, BOM
+        or text[-1] in " \n"
+        or "\n\n" in text
+        or "\n \n" in text
+        or "/*" in text
+        or "\r" in text
+        or "\t" in text
+    ):
+        doc = _parse(text, allow_title=first)
+        return not doc.title_page and doc.elements == (element,)
+    out: list[Element] = []  # one paragraph with nothing to normalise: only the rule chain
+    _classify(text, out)
+    return out == [element]
 
 
 def _forms(element: Element) -> tuple[str | None, str]:
@@ -437,11 +454,11 @@ def _forms(element: Element) -> tuple[str | None, str]:
         case Lyrics(text=text):
             return None, _per_line(text, lambda line: "~" + line)
         case Transition(text=text):
-            return text, f"> {text}".rstrip()
+            return text, f"> {text}".rstrip(" ")
         case Section(text=text, depth=depth):
-            return None, f"{'#' * depth} {text}".rstrip()
+            return None, f"{'#' * depth} {text}".rstrip(" ")
         case Synopsis(text=text):
-            return None, f"= {text}".rstrip()
+            return None, f"= {text}".rstrip(" ")
         case Note(text=text):
             return None, _soft(f"[[{text}]]")
         case Boneyard(text=text):

@@ -81,10 +81,11 @@ def render(doc: Screenplay) -> str:
                 continue
         body.append(_element(element))
     return (
-        "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n'
         f"<title>{title}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        '<div class="screenplay">\n' + "\n".join(part for part in body if part) +
-        "\n</div>\n</body>\n</html>\n"
+        '<div class="screenplay">\n'
+        + "\n".join(part for part in body if part)
+        + "\n</div>\n</body>\n</html>\n"
     )
 
 
@@ -138,8 +139,11 @@ def _title_page(doc: Screenplay) -> str:
             right.append(f"<p>{text}</p>")
         elif key in ("contact", "copyright", "notes"):
             left.append(f"<p>{text}</p>")
-    bottom = (f'<div class="bottom">{"".join(left)}<div class="right">{"".join(right)}</div>'
-              "</div>") if left or right else ""
+    bottom = (
+        (f'<div class="bottom">{"".join(left)}<div class="right">{"".join(right)}</div></div>')
+        if left or right
+        else ""
+    )
     return f'<div class="title-page">{"".join(centre)}{bottom}</div>'
 
 

@@ -28,14 +28,14 @@ from writersroom.screenplay.model import Screenplay
 
 __all__ = ["FORMATS", "MAX_BYTES", "Format", "dumps", "format_for", "load", "loads", "save"]
 
-MAX_BYTES = 256 * 1024 * 1024       # no screenplay is this big; anything larger is a mistake
+MAX_BYTES = 256 * 1024 * 1024  # no screenplay is this big; anything larger is a mistake
 
 
 @dataclass(frozen=True)
 class Format:
     name: str
     extensions: tuple[str, ...]
-    read: Callable[[bytes], Screenplay] | None       # None: write only
+    read: Callable[[bytes], Screenplay] | None  # None: write only
     write: Callable[[Screenplay], str | bytes]
 
 
@@ -84,8 +84,7 @@ def _write_pdf(doc: Screenplay) -> bytes:
 
 
 FORMATS: dict[str, Format] = {
-    "fountain": Format("fountain", (".fountain", ".spmd", ".txt"), _read_fountain,
-                       fountain.render),
+    "fountain": Format("fountain", (".fountain", ".spmd", ".txt"), _read_fountain, fountain.render),
     "fdx": Format("fdx", (".fdx",), _read_fdx, fdx.render),
     "json": Format("json", (".json",), _read_json, jsonformat.render),
     "html": Format("html", (".html", ".htm"), None, html.render),
@@ -100,8 +99,10 @@ def format_for(path: str | os.PathLike[str]) -> str:
         if suffix in fmt.extensions:
             return name
     known = ", ".join(ext for fmt in FORMATS.values() for ext in fmt.extensions)
-    raise FormatError(f"unknown file type {suffix or '(none)'!r}; use one of {known} "
-                      "or name the format", path=str(path))
+    raise FormatError(
+        f"unknown file type {suffix or '(none)'!r}; use one of {known} or name the format",
+        path=str(path),
+    )
 
 
 def _format(fmt: str) -> Format:
@@ -117,8 +118,9 @@ def loads(data: bytes | str, fmt: str) -> Screenplay:
         raise FormatError(f"{fmt} is an export format; it cannot be read back")
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if len(raw) > MAX_BYTES:
-        raise FormatError(f"{len(raw) // 2**20} MB is too large for a screenplay "
-                          f"(limit {MAX_BYTES // 2**20} MB)")
+        raise FormatError(
+            f"{len(raw) // 2**20} MB is too large for a screenplay (limit {MAX_BYTES // 2**20} MB)"
+        )
     return reader(raw)
 
 
@@ -148,7 +150,7 @@ def load(path: str | os.PathLike[str], fmt: str | None = None) -> Screenplay:
 def _message(exc: FormatError) -> str:
     text = str(exc)
     prefix = f"line {exc.line}: " if exc.line else ""
-    return text[len(prefix):] if prefix and text.startswith(prefix) else text
+    return text[len(prefix) :] if prefix and text.startswith(prefix) else text
 
 
 def dumps(doc: Screenplay, fmt: str) -> str | bytes:

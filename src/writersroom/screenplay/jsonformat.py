@@ -38,12 +38,27 @@ from writersroom.screenplay.model import (
 __all__ = ["TYPES", "parse", "render", "to_data"]
 
 TYPES = (
-    "scene_heading", "action", "character", "parenthetical", "dialogue", "lyrics", "transition",
-    "centered", "section", "synopsis", "note", "page_break", "boneyard",
+    "scene_heading",
+    "action",
+    "character",
+    "parenthetical",
+    "dialogue",
+    "lyrics",
+    "transition",
+    "centered",
+    "section",
+    "synopsis",
+    "note",
+    "page_break",
+    "boneyard",
 )
 _TEXT_TYPES = {
-    "action": Action, "lyrics": Lyrics, "transition": Transition, "synopsis": Synopsis,
-    "note": Note, "boneyard": Boneyard,
+    "action": Action,
+    "lyrics": Lyrics,
+    "transition": Transition,
+    "synopsis": Synopsis,
+    "note": Note,
+    "boneyard": Boneyard,
 }
 
 
@@ -79,7 +94,8 @@ def _element(element: Element) -> list[dict[str, Any]]:
             if dual:
                 cue["dual"] = True
             return [cue] + [
-                {"type": "parenthetical", "text": line.text} if isinstance(line, Parenthetical)
+                {"type": "parenthetical", "text": line.text}
+                if isinstance(line, Parenthetical)
                 else {"type": "dialogue", "text": line}
                 for line in lines
             ]
@@ -113,7 +129,7 @@ def parse(text: str | bytes) -> Screenplay:
     if "elements" not in data:
         raise FormatError("the document has no 'elements' list")
     out: list[Element] = []
-    speech: list[Any] | None = None        # [speaker, extension, dual, lines]
+    speech: list[Any] | None = None  # [speaker, extension, dual, lines]
     for n, item in enumerate(_list(data, "elements", "elements")):
         where = f"elements[{n}]"
         if not isinstance(item, dict):
@@ -124,7 +140,7 @@ def parse(text: str | bytes) -> Screenplay:
             raise FormatError(f"{where}: unknown type {kind!r}; expected one of {known}")
         if kind in ("parenthetical", "dialogue"):
             if speech is None:
-                speech = ["", None, False, []]      # speech with no cue: keep its words
+                speech = ["", None, False, []]  # speech with no cue: keep its words
             text_ = _str(item, "text", where)
             line: Line = Parenthetical(text_) if kind == "parenthetical" else text_
             speech[3].append(line)

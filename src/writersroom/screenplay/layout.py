@@ -60,6 +60,7 @@ class PageLayout:
     top_margin: float = 1.0               # inches to the first body line
     lines_per_page: int | None = None     # body lines; None: fill the page down to bottom_margin
     bottom_margin: float = 1.0            # only used when lines_per_page is None
+    font: str = "Courier Prime"           # bundled; "Courier" for the PDF base-14 face
     font_size: float = 12.0               # points
     cpi: float = 10.0                     # characters per inch
     lpi: float = 6.0                      # lines per inch

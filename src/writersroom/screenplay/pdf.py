@@ -17,6 +17,7 @@ those files are missing the PDF falls back to the base-14 Courier.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -35,8 +36,16 @@ _TTF = {0: "CourierPrime-Regular", BOLD: "CourierPrime-Bold", ITALIC: "CourierPr
         BOLD | ITALIC: "CourierPrime-BoldItalic"}
 _BASE14 = {0: "Courier", BOLD: "Courier-Bold", ITALIC: "Courier-Oblique",
            BOLD | ITALIC: "Courier-BoldOblique"}
-_fonts: dict[int, str] | None = None        # style flags -> registered font name
-_ascent: float = 0.629                      # the face's ascent in ems
+FONT_DIR = "fonts"                          # package folder of the bundled TTFs
+
+
+@dataclass(frozen=True)
+class _Fonts:
+    names: dict[int, str]                   # style flags -> registered font name
+    ascent: float                           # the regular face's ascent, in ems
+
+
+_bundled: _Fonts | None = None              # Courier Prime, registered once per process
 
 
 def render(doc: Screenplay, out: BinaryIO, layout: PageLayout | None = None) -> None:
@@ -55,10 +64,10 @@ def render_pages(pages: Sequence[Page], out: BinaryIO, layout: PageLayout | None
     except ImportError as exc:                  # pragma: no cover - reportlab is a dependency
         raise MissingExtra("pdf", "reportlab") from exc
     layout = layout or PageLayout()
-    fonts = _load_fonts()
+    fonts = _load_fonts(layout.font)
     width, height = (v * 72 for v in layout.page_size)
     canvas = Canvas(out, pagesize=(width, height), pageCompression=1,
-                    initialFontName=fonts[0], initialFontSize=layout.font_size)
+                    initialFontName=fonts.names[0], initialFontSize=layout.font_size)
     canvas.setTitle(title or "Screenplay")
     if author:
         canvas.setAuthor(author)
@@ -78,7 +87,7 @@ def render_pages(pages: Sequence[Page], out: BinaryIO, layout: PageLayout | None
         rl_config.useA85 = armour
 
 
-def _draw_page(canvas: Canvas, page: Page, layout: PageLayout, fonts: dict[int, str],
+def _draw_page(canvas: Canvas, page: Page, layout: PageLayout, fonts: _Fonts,
                height: float) -> None:
     size = layout.font_size
     cell = layout.cell * 72
@@ -87,13 +96,13 @@ def _draw_page(canvas: Canvas, page: Page, layout: PageLayout, fonts: dict[int, 
     current = -1
     for line in page.lines:
         # pdf y of the baseline: the glyphs' tops sit on the grid line (as in Final Draft's PDFs)
-        baseline = height - layout.line_top(line.y) * 72 - _ascent * size
+        baseline = height - layout.line_top(line.y) * 72 - fonts.ascent * size
         x = line.x * 72
         for run in line.runs:
             if run.text:
                 flags = run.flags & (BOLD | ITALIC)
                 if flags != current:
-                    text.setFont(fonts[flags], size)
+                    text.setFont(fonts.names[flags], size)
                     current = flags
                 text.setTextOrigin(x, baseline)
                 text.textOut(run.text)
@@ -107,28 +116,27 @@ def _draw_page(canvas: Canvas, page: Page, layout: PageLayout, fonts: dict[int, 
             canvas.line(x0, y, x1, y)
 
 
-def _load_fonts() -> dict[int, str]:
-    """Register the bundled Courier Prime once per process; fall back to base-14 Courier."""
-    global _fonts, _ascent
-    if _fonts is not None:
-        return _fonts
+def _load_fonts(family: str) -> _Fonts:
+    """The faces for `family`: the bundled Courier Prime (registered with ReportLab once per
+    process), or the base-14 Courier for "Courier" and whenever the font files are missing."""
+    global _bundled
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-    folder = resources.files("writersroom.screenplay").joinpath("fonts")
+    base14 = _Fonts(dict(_BASE14), pdfmetrics.getFont("Courier").face.ascent / 1000)
+    if family.replace(" ", "").lower() != "courierprime":
+        return base14
+    if _bundled is not None:
+        return _bundled
+    folder = resources.files("writersroom.screenplay").joinpath(FONT_DIR)
     try:
         faces = {}
         for flags, name in _TTF.items():
             with resources.as_file(folder.joinpath(f"{name}.ttf")) as path:
                 faces[flags] = TTFont(name, str(path))
     except (OSError, TTFError):
-        _fonts = dict(_BASE14)
-        _ascent = pdfmetrics.getFont("Courier").face.ascent / 1000
-        return _fonts
+        return base14
     for face in faces.values():
         pdfmetrics.registerFont(face)
-    pdfmetrics.registerFontFamily("CourierPrime", normal=_TTF[0], bold=_TTF[BOLD],
-                                  italic=_TTF[ITALIC], boldItalic=_TTF[BOLD | ITALIC])
-    _ascent = faces[0].face.ascent / 1000
-    _fonts = dict(_TTF)
-    return _fonts
+    _bundled = _Fonts(dict(_TTF), faces[0].face.ascent / 1000)
+    return _bundled

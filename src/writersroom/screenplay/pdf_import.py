@@ -1,4 +1,7 @@
-"""PDF import: a screenplay PDF's text layer back into a Screenplay (pdfplumber).
+"""PDF import: a screenplay PDF's text layer back into a Screenplay.
+
+The glyphs and their boxes come from PDFium (pypdfium2, installed with pdfplumber): on Final
+Draft's PDFs it is about 40 times faster than pdfminer, which pdfplumber builds on.
 
 Most produced scripts exist only as PDF. A screenplay page is a grid of 12 pt Courier, so each
 printed line is classified by where it starts, measured from the action margin (the most common
@@ -19,11 +22,15 @@ Scene numbers in the margins become `SceneHeading.number`; bold/italic faces and
 become Fountain emphasis markup. A first page of centred lines is read as the title page.
 
 A PDF without a text layer (a scan) raises FormatError: run OCR first.
+
+Known limit: an action paragraph that a page break split in two comes back as two paragraphs
+(nothing on the page says it was one); speeches split with (MORE) are joined.
 """
 
 from __future__ import annotations
 
-import io
+import ctypes
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -46,9 +53,10 @@ from writersroom.screenplay.model import (
 __all__ = ["parse"]
 
 _PAGE_NUMBER = re.compile(r"\(?\d{1,4}[A-Z]?\.?\)?")
-_SCENE_NUMBER = re.compile(r"[0-9]{1,4}[A-Z]{0,2}(?:-[0-9A-Z]+)?\.?")
+_SCENE_NUMBER = re.compile(r"[0-9A-Z][0-9A-Z.\-]{0,9}", re.IGNORECASE)
 _HEADING = re.compile(r"(?:INT|EXT|EST|INT\.?/EXT|EXT\.?/INT|I/E|I\./E)[. ]", re.IGNORECASE)
-_MORE = re.compile(r"\(\s*MORE\s*\)|\(?CONTINUED\)?:?", re.IGNORECASE)
+_MORE = re.compile(r"\(\s*MORE\s*\)", re.IGNORECASE)
+_CONTINUED = re.compile(r"\(?CONTINUED\)?:?", re.IGNORECASE)      # scene continueds
 _CONTD = re.compile(r"\s*\(\s*(?:CONT['’]?D|CONT\.|CONTINUED|CONTINUING)\s*\)", re.IGNORECASE)
 _CREDIT = re.compile(r"(?:(?:screenplay|written|story|teleplay)\s+)?by\b.*", re.IGNORECASE)
 _INCH = 72.0
@@ -90,39 +98,53 @@ def parse(data: bytes) -> Screenplay:
 # --- text layer to rows ----------------------------------------------------------------------
 
 def _text_layer(data: bytes) -> tuple[list[list[_Row]], tuple[float, float]]:
-    """Every page's glyphs, read with pdfminer.six (the parser under pdfplumber, used
-    directly: without pdfplumber's object model it is several times faster)."""
+    """Every page's glyphs, read with PDFium (pypdfium2, which pdfplumber installs): some
+    40 times faster than pdfminer on Final Draft's PDFs."""
     try:
-        from pdfminer.converter import PDFLayoutAnalyzer
-        from pdfminer.layout import LTChar, LTCurve, LTPage
-        from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-        from pdfminer.pdfpage import PDFPage
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as raw
     except ImportError as exc:                   # pragma: no cover - a base dependency
-        raise MissingExtra("pdf", "pdfminer.six") from exc
+        raise MissingExtra("pdf", "pypdfium2") from exc
 
+    document = pdfium.PdfDocument(data)
     pages: list[list[_Row]] = []
-    sizes: list[tuple[float, float]] = []
-
-    class Collector(PDFLayoutAnalyzer):          # type: ignore[misc]
-        def receive_layout(self, ltpage: LTPage) -> None:
-            height = ltpage.height
-            glyphs, rules = [], []
-            for obj in ltpage:
-                if isinstance(obj, LTChar) and obj.upright:
-                    glyphs.append({"text": obj.get_text(), "x0": obj.x0, "x1": obj.x1,
-                                   "top": height - obj.y1, "bottom": height - obj.y0,
-                                   "width": obj.width, "fontname": obj.fontname})
-                elif isinstance(obj, LTCurve) and obj.height < 2:     # lines and thin rects
-                    rules.append((obj.x0, obj.x1, height - obj.y1))
-            pages.append(_page_rows(len(pages), glyphs, rules))
-            sizes.append((ltpage.width / _INCH, height / _INCH))
-
-    manager = PDFResourceManager()
-    device = Collector(manager, laparams=None)
-    interpreter = PDFPageInterpreter(manager, device)
-    for page in PDFPage.get_pages(io.BytesIO(data)):
-        interpreter.process_page(page)
-    return pages, (sizes[0] if sizes else (8.5, 11.0))
+    size = (8.5, 11.0)
+    box = raw.FS_RECTF()
+    name = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    try:
+        for n in range(len(document)):
+            page = document[n]
+            width, height = page.get_size()
+            if n == 0:
+                size = (width / _INCH, height / _INCH)
+            textpage = page.get_textpage()
+            handle = textpage.raw
+            glyphs = []
+            for k in range(textpage.count_chars()):
+                code = raw.FPDFText_GetUnicode(handle, k)
+                if code in (0, 10, 13, 32) or raw.FPDFText_IsGenerated(handle, k) or \
+                        not raw.FPDFText_GetLooseCharBox(handle, k, box):
+                    continue                         # spaces come back from the gaps
+                raw.FPDFText_GetFontInfo(handle, k, name, 128, ctypes.byref(flags))
+                font = name.value.decode("latin-1").lower()
+                if flags.value & 64:                 # PDF font flag: Italic
+                    font += " italic"
+                glyphs.append({"text": "-" if code == 2 else chr(code),  # 2: a line-end hyphen
+                               "x0": box.left, "x1": box.right,
+                               "top": height - box.top, "bottom": height - box.bottom,
+                               "width": box.right - box.left, "fontname": font})
+            rules = []
+            for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
+                left, bottom, right, top = obj.get_bounds()
+                if top - bottom < 3 and right - left > 2:        # a rule under text
+                    rules.append((left, right, height - top))
+            pages.append(_page_rows(n, glyphs, rules))
+            textpage.close()
+            page.close()
+    finally:
+        document.close()
+    return pages, size
 
 
 def _page_rows(number: int, glyphs: list[dict[str, Any]],
@@ -144,7 +166,10 @@ def _page_rows(number: int, glyphs: list[dict[str, Any]],
     for line in lines:
         line.sort(key=lambda c: c["x0"])
         segments = _segments(line, rules)
-        text = " ".join(s[2] for s in segments)
+        cell = (line[0]["width"] or 7.2) / _INCH
+        text = segments[0][2] if segments else ""
+        for (_, x1, _), (x0, _, piece) in itertools.pairwise(segments):
+            text += " " * max(1, round((x0 - x1) / cell)) + piece
         if text.strip():
             rows.append(_Row(number, line[0]["top"] / _INCH, segments[0][0], segments[-1][1],
                              text, segments))
@@ -153,11 +178,12 @@ def _page_rows(number: int, glyphs: list[dict[str, Any]],
 
 def _segments(chars: list[dict[str, Any]],
               rules: list[tuple[float, float, float]]) -> list[tuple[float, float, str]]:
-    """Split a line where a gap of 2+ character cells has no glyph in it (dual dialogue)."""
+    """Split a line where a gap wider than two character cells has no glyph (dual dialogue,
+    scene numbers in the margins)."""
     segments: list[tuple[float, float, str]] = []
     start = 0
     for i in range(1, len(chars) + 1):
-        if i == len(chars) or chars[i]["x0"] - chars[i - 1]["x1"] > 2 * chars[i - 1]["width"]:
+        if i == len(chars) or chars[i]["x0"] - chars[i - 1]["x1"] > 2.2 * chars[i - 1]["width"]:
             group = chars[start:i]
             while group and not group[-1]["text"].strip():
                 group.pop()
@@ -170,8 +196,10 @@ def _segments(chars: list[dict[str, Any]],
 
 def _style(char: dict[str, Any], rules: list[tuple[float, float, float]]) -> tuple[int, bool]:
     """(emphasis marker length: 0 plain, 1 italic, 2 bold, 3 both; underlined?)"""
-    font = char.get("fontname", "").lower()
+    font = char["fontname"]
     marks = 2 * ("bold" in font) + ("italic" in font or "oblique" in font)
+    if not rules:
+        return marks, False
     centre = (char["x0"] + char["x1"]) / 2
     under = any(x0 <= centre <= x1 and char["bottom"] - 6 <= top <= char["bottom"] + 3
                 for x0, x1, top in rules)
@@ -216,7 +244,7 @@ def _fill(values: list[Any]) -> list[Any]:
     """Give each None (a space) the value on both sides of it when they agree, else 0."""
     out = list(values)
     known = [(i, v) for i, v in enumerate(values) if v is not None]
-    for (a, va), (b, vb) in zip(known, known[1:], strict=False):
+    for (a, va), (b, vb) in itertools.pairwise(known):
         for k in range(a + 1, b):
             out[k] = va if va == vb else type(va)(0)
     for k, v in enumerate(out):
@@ -231,12 +259,13 @@ class _Reader:
     def __init__(self, pages: list[list[_Row]], size: tuple[float, float]) -> None:
         self.width, self.height = size
         self.pages = pages
-        body = [r for page in pages for r in page if 1.2 < r.x0 < 2.5 and not r.upper]
-        lefts = Counter(round(r.x0, 1) for r in body) or Counter(
-            round(r.x0, 1) for page in pages for r in page)
-        self.left = lefts.most_common(1)[0][0]          # the action margin
+        # The action margin: the leftmost edge that many lines share (the dialogue edge is
+        # often the most common one).
+        lefts = Counter(round(r.x0, 1) for page in pages for r in page)
+        total = sum(lefts.values())
+        common = [x for x, n in lefts.items() if n >= 0.05 * total] or list(lefts)
+        self.left = min(common)
         self.line = 1 / 6
-        self.widths: Counter[str] = Counter()
 
     def screenplay(self) -> Screenplay:
         pages = self.pages
@@ -280,10 +309,12 @@ class _Reader:
         margins (kept on the heading), (MORE) and (CONTINUED)."""
         for row in rows:
             text = row.text.strip()
-            if row.y < 0.75 or row.y > self.height - 0.75:   # header / footer zone
-                if not _CONTD.search(text):
-                    continue
+            in_margin = row.y < 0.75 or row.y > self.height - 0.75    # header / footer
+            if in_margin and not _CONTD.search(text):
+                continue
             if _PAGE_NUMBER.fullmatch(text) and (row.y < 1.0 or row.x0 > self.width * 0.7):
+                continue
+            if _CONTINUED.fullmatch(text):
                 continue
             if _MORE.fullmatch(text):
                 row.text = "(MORE)"
@@ -322,8 +353,10 @@ class _Reader:
         centre = (row.x0 + row.x1) / 2
         if row.text == "(MORE)":
             return "more"
-        if len(row.segments) == 2 and row.upper and \
-                row.segments[0][0] < self.width / 2 < row.segments[1][0] + 0.2:
+        if row.upper and len(row.segments) >= 2 and off > 0.3 and \
+                row.segments[0][0] < self.width / 2 - 0.3 and \
+                any(x0 > self.width / 2 + 0.2 for x0, _, _ in row.segments) and \
+                i + 1 < len(rows) and self._adjacent(row, rows[i + 1]):
             return "dual"
         if 1.8 <= off < 3.0 and row.upper and self._speech_follows(rows, i):
             return "cue"
@@ -357,23 +390,18 @@ class _Reader:
         text = row.text
         if len(segs) >= 2 and segs[0][1] < self.left - 0.05 and _SCENE_NUMBER.fullmatch(
                 segs[0][2].strip()):
-            number = segs[0][2].strip().rstrip(".")
+            number = segs[0][2].strip()
             segs = segs[1:]
-        if len(segs) >= 2 and _SCENE_NUMBER.fullmatch(segs[-1][2].strip()) and \
-                segs[-1][0] > self.width - 1.5:
-            number = number or segs[-1][2].strip().rstrip(".")
+        if len(segs) >= 2 and segs[-1][0] > self.width * 0.75 and \
+                _SCENE_NUMBER.fullmatch(segs[-1][2].strip()) and \
+                (number is None or number == segs[-1][2].strip()):
+            number = segs[-1][2].strip()
             segs = segs[:-1]
         if number is not None:
             row.segments = segs
             row.x0, row.x1 = segs[0][0], segs[-1][1]
             text = row.text = " ".join(s[2] for s in segs)
         return text, number
-
-    def _paragraph_end(self, rows: list[_Row], i: int, same: Any) -> int:
-        end = i + 1
-        while end < len(rows) and self._adjacent(rows[end - 1], rows[end]) and same(rows[end]):
-            end += 1
-        return end
 
     def _adjacent(self, a: _Row, b: _Row) -> bool:
         return a.page == b.page and b.y - a.y < 1.5 * self.line
@@ -387,7 +415,7 @@ class _Reader:
         cue = _CONTD.sub("", rows[i].text).strip()
         end = i + 1
         while end < len(rows) and self._adjacent(rows[end - 1], rows[end]) and \
-                0.5 <= rows[end].x0 - self.left < 1.8 and len(rows[end].segments) == 1:
+                0.5 <= rows[end].x0 - self.left < 1.8:
             end += 1
         lines = _speech_lines([r.text for r in rows[i + 1:end]], self._join)
         previous = out[-1] if out else None

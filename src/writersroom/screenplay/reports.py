@@ -38,10 +38,10 @@ __all__ = ["Report", "SceneRow", "format_eighths", "report", "to_data"]
 
 @dataclass(frozen=True)
 class SceneRow:
-    number: str                  # the printed scene number: "#12A#" or the position
+    number: str  # the printed scene number: "#12A#" or the position
     heading: str
-    page: int | None             # printed page of the heading (None if it was not placed)
-    eighths: int                 # length in eighths of a page
+    page: int | None  # printed page of the heading (None if it was not placed)
+    eighths: int  # length in eighths of a page
     int_ext: str
     location: str
     time: str
@@ -53,9 +53,9 @@ class SceneRow:
 
 @dataclass(frozen=True)
 class Report:
-    title: str | None            # printed text, on one line
-    pages: int                   # printed pages, title page excluded
-    runtime_minutes: int         # one page of script is about one minute of screen time
+    title: str | None  # printed text, on one line
+    pages: int  # printed pages, title page excluded
+    runtime_minutes: int  # one page of script is about one minute of screen time
     scenes: tuple[SceneRow, ...]
     characters: tuple[CharacterStats, ...]
     locations: tuple[Location, ...]
@@ -72,17 +72,31 @@ def report(doc: Screenplay, layout: PageLayout | None = None) -> Report:
     for scene in scenes(doc):
         span = spans.get(scene.start)
         slug = parse_heading(scene.heading.text)
-        rows.append(SceneRow(
-            scene.label, " ".join(visible(scene.heading.text).split()), span.page if span else None,
-            span.eighths if span else 0, slug.int_ext, slug.location, slug.time,
-        ))
+        rows.append(
+            SceneRow(
+                scene.label,
+                " ".join(visible(scene.heading.text).split()),
+                span.page if span else None,
+                span.eighths if span else 0,
+                slug.int_ext,
+                slug.location,
+                slug.time,
+            )
+        )
     page_total = len(body_pages)
     if body_pages and body_pages[-1].number:
         page_total = max(page_total, body_pages[-1].number)
     minutes = math.ceil(_used_pages(body_pages, layout)) if body_pages else 0
     title = " ".join(visible(doc.title).split()) if doc.title else None
-    return Report(title, page_total, minutes, tuple(rows), tuple(characters(doc)),
-                  tuple(locations(doc)), breakdown(doc))
+    return Report(
+        title,
+        page_total,
+        minutes,
+        tuple(rows),
+        tuple(characters(doc)),
+        tuple(locations(doc)),
+        breakdown(doc),
+    )
 
 
 def _used_pages(pages: list[Any], layout: PageLayout) -> float:

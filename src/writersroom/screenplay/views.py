@@ -23,8 +23,17 @@ from writersroom.screenplay.model import Dialogue, Element, Parenthetical, Scene
 from writersroom.screenplay.typeset import visible
 
 __all__ = [
-    "Breakdown", "CharacterStats", "Location", "Scene", "SceneSlug", "breakdown", "characters",
-    "locations", "parse_heading", "scenes", "words",
+    "Breakdown",
+    "CharacterStats",
+    "Location",
+    "Scene",
+    "SceneSlug",
+    "breakdown",
+    "characters",
+    "locations",
+    "parse_heading",
+    "scenes",
+    "words",
 ]
 
 
@@ -32,10 +41,10 @@ __all__ = [
 class Scene:
     """A scene heading and everything up to the next one."""
 
-    number: int                          # 1-based position among the scenes
+    number: int  # 1-based position among the scenes
     heading: SceneHeading
-    start: int                           # index of the heading in Screenplay.elements
-    elements: tuple[Element, ...]        # the elements after the heading
+    start: int  # index of the heading in Screenplay.elements
+    elements: tuple[Element, ...]  # the elements after the heading
 
     @property
     def label(self) -> str:
@@ -45,33 +54,33 @@ class Scene:
 
 @dataclass(frozen=True)
 class CharacterStats:
-    name: str                            # the cue as first written, without extension
-    lines: int                           # speeches (dialogue blocks)
-    words: int                           # words spoken (parentheticals not counted)
-    scenes: int                          # scenes in which the character speaks
+    name: str  # the cue as first written, without extension
+    lines: int  # speeches (dialogue blocks)
+    words: int  # words spoken (parentheticals not counted)
+    scenes: int  # scenes in which the character speaks
 
 
 @dataclass(frozen=True)
 class SceneSlug:
     """A scene heading taken apart: "INT./EXT. CAR - MOVING - NIGHT"."""
 
-    int_ext: str                         # "INT", "EXT", "INT/EXT" or "" (no prefix)
-    location: str                        # "CAR - MOVING"
-    time: str                            # "NIGHT" ("" when none is given)
+    int_ext: str  # "INT", "EXT", "INT/EXT" or "" (no prefix)
+    location: str  # "CAR - MOVING"
+    time: str  # "NIGHT" ("" when none is given)
 
 
 @dataclass(frozen=True)
 class Location:
     name: str
     scenes: int
-    int_ext: tuple[str, ...]             # the INT/EXT values it is seen with
+    int_ext: tuple[str, ...]  # the INT/EXT values it is seen with
 
 
 @dataclass(frozen=True)
 class Breakdown:
-    int_ext: dict[str, int]              # "INT": 40, "EXT": 12, "INT/EXT": 2, "": 1
-    time: dict[str, int]                 # "DAY": 30, "NIGHT": 20, "CONTINUOUS": 4
-    day_night: dict[str, int]            # "DAY": 33, "NIGHT": 21, "OTHER": 4
+    int_ext: dict[str, int]  # "INT": 40, "EXT": 12, "INT/EXT": 2, "": 1
+    time: dict[str, int]  # "DAY": 30, "NIGHT": 20, "CONTINUOUS": 4
+    day_night: dict[str, int]  # "DAY": 33, "NIGHT": 21, "OTHER": 4
 
 
 def scenes(doc: Screenplay) -> list[Scene]:
@@ -120,10 +129,29 @@ _PREFIX = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _DASH = re.compile(r"\s+[-\u2013\u2014]+\s+|\s*--\s*")
-_DAY = {"DAY", "MORNING", "AFTERNOON", "DAWN", "SUNRISE", "NOON", "EARLY MORNING",
-        "LATE AFTERNOON", "MIDDAY", "DAYTIME"}
-_NIGHT = {"NIGHT", "EVENING", "DUSK", "SUNSET", "MIDNIGHT", "LATE NIGHT", "TWILIGHT",
-          "NIGHTTIME", "MAGIC HOUR"}
+_DAY = {
+    "DAY",
+    "MORNING",
+    "AFTERNOON",
+    "DAWN",
+    "SUNRISE",
+    "NOON",
+    "EARLY MORNING",
+    "LATE AFTERNOON",
+    "MIDDAY",
+    "DAYTIME",
+}
+_NIGHT = {
+    "NIGHT",
+    "EVENING",
+    "DUSK",
+    "SUNSET",
+    "MIDNIGHT",
+    "LATE NIGHT",
+    "TWILIGHT",
+    "NIGHTTIME",
+    "MAGIC HOUR",
+}
 _OTHER_TIMES = {"CONTINUOUS", "LATER", "MOMENTS LATER", "SAME", "SAME TIME", "SIMULTANEOUS"}
 _TIMES = _DAY | _NIGHT | _OTHER_TIMES
 
@@ -177,8 +205,10 @@ def _day_or_night(time: str) -> str:
 
 
 _TIME_WORD = re.compile(
-    r"\b(?:" + "|".join(sorted((re.escape(w) for w in _DAY | _NIGHT), key=len, reverse=True))
-    + r")\b", re.IGNORECASE,
+    r"\b(?:"
+    + "|".join(sorted((re.escape(w) for w in _DAY | _NIGHT), key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
 )
 
 
@@ -192,5 +222,6 @@ def breakdown(doc: Screenplay) -> Breakdown:
         int_ext[slug.int_ext] += 1
         time[slug.time] += 1
         day_night[_day_or_night(slug.time)] += 1
-    return Breakdown(dict(int_ext.most_common()), dict(time.most_common()),
-                     dict(day_night.most_common()))
+    return Breakdown(
+        dict(int_ext.most_common()), dict(time.most_common()), dict(day_night.most_common())
+    )

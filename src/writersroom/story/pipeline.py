@@ -220,7 +220,10 @@ def find_item(bible: Bible, level: str, item: str) -> tuple[int, str]:
     scenes and drafts by number; any of them by 1-based position."""
     if level == "drafts":
         level = "scenes"
-    items = list(bible.get(level) or ())
+    return item_index(list(bible.get(level) or ()), level, item)
+
+
+def item_index(items: Sequence[Any], level: str, item: str) -> tuple[int, str]:
     ident = _IDS.get(level)
     if ident is None:
         raise ProjectError(f"{level} has no items: leave out the ID")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from writersroom.errors import GenerationError
 from writersroom.llm.base import Backend, Request, complete
 from writersroom.story.forms import Field, form_grammar, parse_form
@@ -13,7 +15,14 @@ EXAMPLE_TITLES = {"sugar and nerve"}  # the prompt's worked example: never a rea
 
 
 def title_request(logline: Logline, *, seed: int | None = None) -> Request:
-    grammar = form_grammar([[Field("Title", "title")]]) + "title ::= [A-Z] [^\\n]{1,38}\n"
+    grammar = form_grammar([[Field("Title", "title")]]) + "\n".join(
+        [
+            'title ::= tword (" " (tword | small)){0,4}',
+            "tword ::= [A-Z] [a-z']{1,11}",
+            'small ::= "of" | "the" | "and" | "a" | "in" | "on" | "at" | "to" | "for"',
+            "",
+        ]
+    )
     return PROMPT.request(
         logline=logline.text,
         genre=logline.genre or "drama",
@@ -24,7 +33,8 @@ def title_request(logline: Logline, *, seed: int | None = None) -> Request:
 def parse_title(text: str, logline: Logline | None = None) -> Title:
     """Read `Title: ...`, dropping quotes and emphasis. Pure."""
     records = parse_form(text, ["Title"])
-    raw = records[0]["Title"] if records else text.strip().split("\n")[0]
+    lines = text.strip().split("\n")
+    raw = records[0]["Title"] if records else re.sub(r"^\W*title\W*", "", lines[0], flags=re.I)
     title = " ".join(raw.strip().strip("\"'*“”_").split()).rstrip(".")
     if len(title) < 2 or not any(ch.isalpha() for ch in title) or len(title) > 60:
         raise GenerationError(f"unusable title {raw!r}", step="title", text=text)

@@ -48,6 +48,7 @@ class TrainConfig:
     lora_alpha: int = _f(32, "adapter scale numerator (scale = alpha / r)")
     lora_dropout: float = _f(0.0, "dropout on the adapter input")
     lora_targets: tuple[str, ...] = _f(LORA_TARGETS, "linear layers that get adapters")
+    lora_layers: int = _f(0, "adapt only the last N blocks (backward stops there: faster); 0 = all")
     # -- dataset
     block_size: int = _f(512, "tokens per packed training row (the context length trained)")
     val_fraction: float = _f(0.1, "share of scripts held out for validation (split by script)")
@@ -184,6 +185,8 @@ def validate(config: TrainConfig) -> TrainConfig:
     positive = ("block_size", "batch_size", "grad_accum", "max_steps", "eval_interval",
                 "checkpoint_interval", "keep_checkpoints", "log_interval", "vocab_size",
                 "n_layer", "n_head", "n_kv_head", "n_embd", "lora_r")
+    if config.lora_layers < 0:
+        problems.append("lora_layers must be 0 (all) or a positive number of blocks")
     problems += [f"{name} must be at least 1" for name in positive if getattr(config, name) < 1]
     if config.block_size < 16:
         problems.append("block_size must be at least 16")

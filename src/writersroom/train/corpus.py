@@ -162,6 +162,9 @@ def build_corpus(sources: Sequence[Path], out: Path, *, licence: str = "") -> Ma
             speeches=sum(isinstance(e, Dialogue) for e in doc.elements), sha256=sha,
         )
         kept.append((entry, text, shingles))
+    if not kept:
+        reasons = "; ".join(f"{Path(s['source']).name}: {s['reason']}" for s in skipped[:3])
+        raise WritersroomError(f"no usable scripts in {', '.join(map(str, sources))} ({reasons})")
     manifest = Manifest(scripts=tuple(e for e, _, _ in kept), skipped=tuple(skipped),
                         duplicates=tuple(duplicates))
     _write(out, manifest, [(e, t) for e, t, _ in kept])

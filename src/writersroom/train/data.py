@@ -52,6 +52,7 @@ META = "meta.json"
 VAL_PROMPTS = "val_prompts.jsonl"
 DATA_VERSION = 1
 CHARS_PER_TOKEN = 3.2             # conservative for English screenplay text (SmolLM2, scratch BPE)
+PROMPT_TOKENS = 128               # system + user message frame of an example, before its content
 
 SYSTEM_SCENE = (
     "You are a screenwriter. Write one scene of a screenplay: short action paragraphs in present "
@@ -128,17 +129,21 @@ def scenes_of(doc: Screenplay) -> list[tuple[SceneHeading | None, list[Element]]
 def examples_from_script(script_id: str, title: str, doc: Screenplay, *, tasks: Sequence[str],
                          block_size: int) -> list[Example]:
     """Every example one script gives, in script order."""
-    answer_chars = int(block_size * CHARS_PER_TOKEN * 0.7)   # room for the prompt in the row
-    context_chars = int(block_size * CHARS_PER_TOKEN * 0.2)
+    room = max(64, block_size - PROMPT_TOKENS)              # tokens left after the prompt frame
+    answer_chars = int(room * 0.75 * CHARS_PER_TOKEN)
+    context_chars = int(min(96, room * 0.25) * CHARS_PER_TOKEN)
     out: list[Example] = []
     for heading, body in scenes_of(doc):
         chunks = list(_chunks(body, answer_chars))
         heading_text = heading.text if heading else ""
         for n, chunk in enumerate(chunks):
-            speakers = _speakers(chunk)
-            if "scene" in tasks and n == 0 and heading is not None:
+            # Long scenes (a stage play's act is one) give several examples: every other stretch
+            # is posed as the scene to write, the ones between as continuations.
+            as_scene = "scene" in tasks and heading is not None and (n % 2 == 0 or "continue" not in tasks)
+            if as_scene:
+                assert heading is not None
                 answer = _render([heading, *chunk])
-                user = scene_prompt(title, speakers, heading_text, _what_happens(chunk))
+                user = scene_prompt(title, _speakers(chunk), heading_text, _what_happens(chunk))
                 out.append(Example(script_id, "scene", (Message("system", SYSTEM_SCENE),
                                    Message("user", user), Message("assistant", answer))))
             elif "continue" in tasks and n > 0:
@@ -177,7 +182,9 @@ def _tail(text: str, max_chars: int) -> str:
         return text
     cut = text[-max_chars:]
     at = cut.find("\n\n")
-    return cut[at + 2:] if 0 <= at < len(cut) - 2 else cut
+    if 0 <= at < len(cut) - 2:
+        return cut[at + 2:]
+    return cut[cut.find(" ") + 1:] if " " in cut else cut
 
 
 def _speakers(elements: Sequence[Element]) -> list[str]:
@@ -300,8 +307,8 @@ def _encode_all(tokenizer: PreTrainedTokenizerBase, examples: Sequence[Example],
     for x, p, a in zip(examples, prompt_ids, answer_ids, strict=True):
         if x.kind == "text" and eos is not None:
             a = [*a, eos]
-        if len(p) > block_size // 2:
-            continue                           # a prompt that leaves no room for an answer
+        if len(p) > block_size * 3 // 4:
+            continue                           # a prompt that leaves little room for an answer
         ids = (p + a)[:block_size]
         mask = ([0] * len(p) + [1] * len(a))[:block_size]
         out.append((ids, mask))

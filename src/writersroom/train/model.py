@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -154,9 +155,15 @@ def add_lora(model: PreTrainedModel, config: TrainConfig) -> Any:
     missing = [t for t in config.lora_targets if t not in names]
     if missing:
         raise ConfigError(f"lora_targets {missing} are not layers of this model")
+    n_layers = int(model.config.num_hidden_layers)
+    layers = list(range(max(0, n_layers - config.lora_layers), n_layers)) if config.lora_layers else None
     lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
-                      target_modules=list(config.lora_targets), task_type="CAUSAL_LM", bias="none")
-    return get_peft_model(model, lora)
+                      target_modules=list(config.lora_targets), layers_to_transform=layers,
+                      task_type="CAUSAL_LM", bias="none")
+    with warnings.catch_warnings():
+        # peft asks transformers about gradient checkpointing through a name deprecated in v5
+        warnings.simplefilter("ignore", FutureWarning)
+        return get_peft_model(model, lora)
 
 
 def merge_lora(model: Any) -> PreTrainedModel:

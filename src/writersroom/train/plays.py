@@ -295,8 +295,8 @@ def _dialogue(speaker: str, speech: str, *, opening: str = "") -> Iterator[Eleme
         lines.append(_paren(opening))
     continued = False
     for part in _INLINE_DIRECTION.split(speech):
-        text = _join(part)
-        if not text:
+        text = re.sub(r"^[.:]\s+", "", _join(part))     # "(drily). Good." leaves ". Good."
+        if not text or text in {".", ":"}:
             continue
         if _INLINE_DIRECTION.fullmatch(part.strip()):
             direction = _strip_brackets(text)

@@ -36,7 +36,7 @@ from writersroom.train.model import add_lora, load_base, merge_lora, require_tra
 # Fields that shape the model or the data: a checkpoint made with other values cannot be resumed.
 RESUME_KEYS = ("base", "method", "block_size", "tasks", "val_fraction", "seed", "vocab_size", "n_layer",
                "n_head", "n_kv_head", "n_embd", "intermediate_size", "lora_r", "lora_alpha",
-               "lora_targets")
+               "lora_targets", "lora_layers")
 
 
 @dataclass
