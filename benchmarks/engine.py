@@ -192,7 +192,8 @@ def main() -> None:
     path = bundled_model_path()
     threads = default_threads()
     load_before = os.getloadavg()
-    backend = LlamaCppBackend(path, n_ctx=4096, n_threads=threads)
+    backend = LlamaCppBackend(path, n_ctx=4096, n_threads=threads, kv_unified=False)
+    unified = LlamaCppBackend(path, n_ctx=4096, n_threads=threads, kv_unified=True)
     weights = backend.engine.weights_bytes
     lines: list[str] = []
 
@@ -225,15 +226,27 @@ def main() -> None:
     tokens, wall, cpu = run_timed(
         lambda: sum(r.usage.output_tokens or 0 for r in backend.batch(requests))
     )
-    rows.append(("writersroom engine, one batch", tokens, wall, cpu))
+    rows.append(("writersroom engine, one batch (per-sequence KV)", tokens, wall, cpu))
+    tokens, wall, cpu = run_timed(
+        lambda: sum(r.usage.output_tokens or 0 for r in unified.batch(requests))
+    )
+    rows.append(("writersroom engine, one batch (unified KV)", tokens, wall, cpu))
+    unified.close()
     backend.forget_prefix()
     tokens, wall, cpu = run_timed(
         lambda: sum(complete(backend, r).usage.output_tokens or 0 for r in requests)
     )
-    rows.append(("writersroom engine, one at a time", tokens, wall, cpu))
+    rows.append(("writersroom engine, one call at a time", tokens, wall, cpu))
     from llama_cpp import Llama
 
-    llm = Llama(str(path), n_ctx=4096, n_threads=threads, n_batch=512, verbose=False)
+    llm = Llama(
+        str(path),
+        n_ctx=4096,
+        n_threads=threads,
+        n_threads_batch=threads,
+        n_batch=512,
+        verbose=False,
+    )
     tokens, wall, cpu = run_timed(lambda: llama_cpp_loop(llm, requests))
     rows.append(("llama-cpp-python loop, one at a time", tokens, wall, cpu))
     llm.close()

@@ -121,8 +121,8 @@ def fit(rows: list[dict[str, float]], stories: list[dict[str, Any]], features: t
     for c in STORY_CRITERIA:
         y = np.array([stories[i]["human_mean"][c] for i in train])
         w, bias = fit_linear(x, y, groups, ridge=ridge)
-        model["criteria"][c] = {"bias": round(bias, 5),
-                                "weights": {f: round(float(v), 5) for f, v in zip(features, w)}}
+        weights = {f: round(float(v), 5) for f, v in zip(features, w, strict=True)}
+        model["criteria"][c] = {"bias": round(bias, 5), "weights": weights}
     return model
 
 

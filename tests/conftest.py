@@ -27,6 +27,6 @@ def default_backend():  # -> writersroom.llm.llamacpp.LlamaCppBackend
     test session. Use seeds (and small max_tokens) to keep tests fast and reproducible."""
     from writersroom.llm.llamacpp import LlamaCppBackend, bundled_model_path
 
-    backend = LlamaCppBackend(bundled_model_path(), n_ctx=4096)
+    backend = LlamaCppBackend(bundled_model_path(), n_ctx=4096, n_parallel=4)
     yield backend
     backend.close()

@@ -77,7 +77,8 @@ def test_batch_scores_each_line(tmp_path: Path) -> None:
     assert [o["id"] for o in out] == ["a", 7]
     assert list(out[0]["scores"]) == ["relevance", "coherence", "empathy", "surprise",
                                       "engagement", "complexity", "overall"]
-    assert {"structure", "characterization", "dialogue", "pacing", "format"} <= set(out[1]["scores"])
+    grid = {"structure", "characterization", "dialogue", "pacing", "format"}
+    assert grid <= set(out[1]["scores"])
     assert all(o["verdict"] in ("Pass", "Consider", "Recommend") for o in out)
 
 

@@ -32,10 +32,8 @@ def test_report_tables(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["report", str(path)], catch_exceptions=False)
     assert result.exit_code == 0
     out = result.stdout
-    assert (
-        out.splitlines()[0]
-        == "Two Rooms: 1 pages, about 1 minutes, 2 scenes, 2 speaking characters"
-    )
+    summary = "Two Rooms: 1 pages (2 with the title page), about 1 minutes, 2 scenes, "
+    assert out.splitlines()[0] == summary + "2 speaking characters"
     assert "INT. KITCHEN - NIGHT" in out and "EXT. YARD - DAY" in out
     assert "MARA" in out and "KITCHEN" in out and "INT/EXT: INT" in out
 

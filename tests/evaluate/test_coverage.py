@@ -30,7 +30,8 @@ def _reader(request):
 
 @pytest.fixture(scope="module")
 def coverage(heist, premise, embedder):
-    return evaluate_screenplay(heist, premise, tools=Tools(embedder, None, FakeBackend(reply=_reader)))
+    tools = Tools(embedder, None, FakeBackend(reply=_reader))
+    return evaluate_screenplay(heist, premise, tools=tools)
 
 
 def test_screenplay_coverage_has_every_score_in_range(coverage):

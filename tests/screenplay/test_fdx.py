@@ -251,3 +251,9 @@ def test_fdx_to_fountain_to_fdx_keeps_every_word() -> None:
     assert all(
         w in title for w in ("My", "Title", "Written", "by", "Jane", "Writer", "jane@example.com")
     )
+
+
+def test_deeply_nested_paragraphs_are_an_error_not_a_crash() -> None:
+    inner = "<Paragraph><DualDialogue>" * 5000 + "</DualDialogue></Paragraph>" * 5000
+    with pytest.raises(FormatError, match="nested too deeply"):
+        fdx.parse(f"<FinalDraft><Content>{inner}</Content></FinalDraft>")

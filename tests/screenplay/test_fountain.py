@@ -294,3 +294,10 @@ def test_title_like_first_action_is_forced() -> None:
     doc = Screenplay((), (Action("Note: this\nAuthor: that"),))
     assert fountain.render(doc).startswith("!")
     round_trips(doc)
+
+
+def test_thousands_of_alternating_claimed_lines_parse() -> None:
+    text = "\n".join(["# part", "~sung", "==="] * 3000)
+    doc = fountain.parse(text)
+    assert len(doc.elements) == 9000
+    round_trips(doc)

@@ -23,7 +23,7 @@ WORDS = st.sampled_from(["rain", "door", "Maya", "quickly", "the", "a", "light-h
                          "extraordinarily", "no", "yes", "window", "Ben", "ok", "--"])
 SENTENCE = st.builds(lambda w, end: " ".join(w).capitalize() + end,
                      st.lists(WORDS, min_size=1, max_size=14), st.sampled_from([".", "!", "?"]))
-TEXT = st.builds(" ".join, st.lists(SENTENCE, min_size=1, max_size=12))
+TEXT = st.builds(" ".join, st.lists(SENTENCE, min_size=1, max_size=10))
 NAME = st.sampled_from(["MAYA", "BEN", "OLD MAN"])
 PART = st.one_of(TEXT, st.builds(lambda t: Parenthetical(f"({t[:40]})"), SENTENCE))
 SPEECH = st.builds(lambda name, parts, ext: Dialogue(name, tuple(parts), ext),
@@ -61,8 +61,8 @@ def element_words(el) -> list[str]:
     return visible(el.text).split()
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(ELEMENT, max_size=24), st.sampled_from([PageLayout(), PageLayout.a4()]))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(ELEMENT, max_size=18), st.sampled_from([PageLayout(), PageLayout.a4()]))
 def test_pagination_invariants(items, layout):
     doc = Screenplay(elements=flatten(items))
     pages = paginate(doc, layout)
@@ -87,8 +87,13 @@ def test_pagination_invariants(items, layout):
 
     for n, page in enumerate(pages):
         body = sorted((ln for ln in page.body() if ln.y >= 0), key=lambda ln: ln.y)
-        if body and n > 0:
-            assert body[0].kind != "transition"
+        if body and n > 0 and body[0].kind == "transition":
+            # Only after a forced break, or after something that could not move: it began
+            # at the top of the page before, or ran over from it.
+            before = doc.elements[body[0].element - 1]
+            mine = [ln.y for ln in pages[n - 1].lines if ln.element == body[0].element - 1]
+            assert isinstance(before, PageBreak) or not mine or min(mine) <= 0 or \
+                "more" in {ln.kind for ln in pages[n - 1].lines}
         if body and body[-1].kind == "scene_heading" and n + 1 < len(pages):
-            following = doc.elements[body[-1].element + 1:]
-            assert not following or isinstance(following[0], PageBreak)
+            following = doc.elements[body[-1].element + 1:]    # (a run of headings can)
+            assert not following or isinstance(following[0], PageBreak | SceneHeading)

@@ -18,7 +18,7 @@ def test_scene_pages_and_lengths_follow_the_pages() -> None:
     doc = fountain.parse(_script(scenes=12, actions=8))
     r = reports.report(doc)
     assert r.title == "Long Night"
-    assert r.pages >= 4
+    assert r.pages >= 4 and r.sheets == r.pages + 1  # the title page
     pages = [s.page for s in r.scenes]
     assert pages == sorted(pages) and pages[0] == 1 and pages[-1] == r.pages
     assert all(s.eighths >= 1 for s in r.scenes)
@@ -37,7 +37,7 @@ def test_short_scene_is_one_eighth_and_numbers_are_kept() -> None:
 
 def test_empty_document() -> None:
     r = reports.report(fountain.parse(""))
-    assert (r.pages, r.runtime_minutes, r.scenes) == (0, 0, ())
+    assert (r.pages, r.sheets, r.runtime_minutes, r.scenes) == (0, 0, 0, ())
 
 
 def test_to_data_is_plain() -> None:

@@ -46,29 +46,37 @@ def story_reply(request: Request) -> str:
         return "\n\n".join(records)
     if "Tell the story in one sentence per part:" in ask:
         slots = ask.split("one sentence per part:")[1].strip().rstrip(".").split(", ")
-        return "\n".join(f"{s}: Something happens in part {i} of the story ({seed})."
-                         for i, s in enumerate(slots, 1))
+        return "\n".join(
+            f"{s}: Something happens in part {i} of the story ({seed})."
+            for i, s in enumerate(slots, 1)
+        )
     if "places where the scenes happen" in ask:
         count = int(re.search(r"List (\d+) places", ask).group(1))
-        return "\n\n".join(f"Place: {PLACES[(seed + i) % len(PLACES)]}\nSide: "
-                           f"{'EXT' if i % 2 else 'INT'}\nLooks: a weathered place number {i}"
-                           for i in range(count))
+        return "\n\n".join(
+            f"Place: {PLACES[(seed + i) % len(PLACES)]}\nSide: "
+            f"{'EXT' if i % 2 else 'INT'}\nLooks: a weathered place number {i}"
+            for i in range(count)
+        )
     if "Plan scene" in ask:
         number = int(re.search(r"Plan scene (\d+) of", ask).group(1))
         cues = _field(ask, "Characters").split(", ")
         places = _field(ask, "Places").split(", ")
-        who = ", ".join(cues[: 2 if len(cues) > 1 else 1])
-        return (f"Place: {places[number % len(places)]}\nTime: {'NIGHT' if number % 2 else 'DAY'}\n"
-                f"Who: {who}\nWhat happens: In scene {number} the keeper faces the storm "
-                f"(take {seed}).\nPurpose: raises the stakes")
+        who = ", ".join(dict.fromkeys([cues[(number - 1) % len(cues)], cues[number % len(cues)]]))
+        return (
+            f"Place: {places[number % len(places)]}\nTime: {'NIGHT' if number % 2 else 'DAY'}\n"
+            f"Who: {who}\nWhat happens: In scene {number} the keeper faces the storm "
+            f"(take {seed}).\nPurpose: raises the stakes"
+        )
     if "Write the scene." in ask or "Continue the scene." in ask:
         cues = re.findall(r"^- ([A-Z][A-Z .'-]+), ", ask, re.M)
         heading = _field(ask, "Scene") or "more"
         first, second = cues[0], cues[-1]
-        return (f"Wind howls around the room as the storm begins, take {seed} of {heading}.\n\n"
-                f"{first}\nWe hold on until morning, take {seed}.\n\n"
-                f"{second}\n(quietly)\nThen we hold together in {heading}.\n\n"
-                f"The lamp flickers but keeps burning in {heading}, take {seed}.")
+        return (
+            f"Wind howls around the room as the storm begins, take {seed} of {heading}.\n\n"
+            f"{first}\nWe hold on until morning, take {seed}.\n\n"
+            f"{second}\n(quietly)\nThen we hold together in {heading}.\n\n"
+            f"The lamp flickers but keeps burning in {heading}, take {seed}."
+        )
     raise AssertionError(f"unexpected prompt: {ask[:200]}")
 
 
@@ -77,8 +85,9 @@ class StoryFake:
 
     name = "story-fake"
 
-    def __init__(self, reply: Callable[[Request], str] = story_reply, *,
-                 fail_after: int | None = None) -> None:
+    def __init__(
+        self, reply: Callable[[Request], str] = story_reply, *, fail_after: int | None = None
+    ) -> None:
         self.reply = reply
         self.fail_after = fail_after
         self.requests: list[Request] = []

@@ -1,3 +1,4 @@
+import itertools
 import re
 from importlib import resources
 
@@ -14,13 +15,18 @@ from writersroom.story.forms import (
 )
 from writersroom.story.prompt import Prompt
 
-PROMPTS = sorted(p.name[:-3] for p in resources.files("writersroom.story").joinpath("prompts")
-                 .iterdir() if p.name.endswith(".md"))
+PROMPTS = sorted(
+    p.name[:-3]
+    for p in resources.files("writersroom.story").joinpath("prompts").iterdir()
+    if p.name.endswith(".md")
+)
 
 
 def test_parse_form_reads_records_tolerantly():
-    text = ("Name: Rosa Delgado\nrole: protagonist\nWants: to win\n\n"
-            "- **Name:** Victor Hale\nRole: antagonist\nNoise: ignored\nName: Nina Park\n")
+    text = (
+        "Name: Rosa Delgado\nrole: protagonist\nWants: to win\n\n"
+        "- **Name:** Victor Hale\nRole: antagonist\nNoise: ignored\nName: Nina Park\n"
+    )
     assert parse_form(text, ["Name", "Role", "Wants"]) == [
         {"Name": "Rosa Delgado", "Role": "protagonist", "Wants": "to win"},
         {"Name": "Victor Hale", "Role": "antagonist"},
@@ -38,9 +44,10 @@ def test_labelled_lines_in_order():
 
 
 def test_form_grammar_fixes_labels_and_choices():
-    grammar = form_grammar([[Field("Place", choice(["HARBOR", 'SAY "HI"'])),
-                             Field("Role", literal("ally"))]] * 2)
-    assert grammar.startswith("root ::= r0 \"\\n\\n\" r1\n")
+    grammar = form_grammar(
+        [[Field("Place", choice(["HARBOR", 'SAY "HI"'])), Field("Role", literal("ally"))]] * 2
+    )
+    assert grammar.startswith('root ::= r0 "\\n\\n" r1\n')
     assert 'r0 ::= "Place: " ("HARBOR" | "SAY \\"HI\\"") "\\nRole: " "ally"' in grammar
     assert re.search(r"^sentence ::= ", grammar, re.M)
 
@@ -53,12 +60,13 @@ def test_prompt_header_names_function_and_every_placeholder(name):
     assert declared == prompt.placeholders
     roles = [role for role, _ in prompt.turns]
     assert roles[0] == "system" and roles[-1] == "user"
-    assert all(a != b for a, b in zip(roles[1:], roles[2:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(roles[1:]))
 
 
 def test_prompt_fills_placeholders_and_refuses_missing_ones():
-    prompt = Prompt.parse("t", "<!-- f() in story/t.py. Placeholders: $x -->\n"
-                               "## system\nBe $x.\n## user\nSay $x.\n")
+    prompt = Prompt.parse(
+        "t", "<!-- f() in story/t.py. Placeholders: $x -->\n## system\nBe $x.\n## user\nSay $x.\n"
+    )
     assert [m.content for m in prompt.messages(x="brief")] == ["Be brief.", "Say brief."]
     with pytest.raises(KeyError):
         prompt.messages()

@@ -20,18 +20,23 @@ CAST_135M = (
     "his people from a dying society\nTalks: gentle and polite, with a warm smile\nArc: from his "
     "people's people to his own people's people"
 )
-CAST = (Character(name="Maya Torres", role="protagonist", want="to keep the light"),
-        Character(name="Elias Crane", role="antagonist", want="to close the lighthouse"))
-PLACES = (Location(name="LIGHTHOUSE", setting="INT", description="a tall tower"),
-          Location(name="HARBOR", setting="EXT", description="a stone pier"))
+CAST = (
+    Character(name="Maya Torres", role="protagonist", want="to keep the light"),
+    Character(name="Elias Crane", role="antagonist", want="to close the lighthouse"),
+)
+PLACES = (
+    Location(name="LIGHTHOUSE", setting="INT", description="a tall tower"),
+    Location(name="HARBOR", setting="EXT", description="a stone pier"),
+)
 
 
 def test_title_request_and_parse():
     request = title.title_request(LOG, seed=3)
-    assert request.seed == 3 and request.grammar and 'root ::= r0' in request.grammar
+    assert request.seed == 3 and request.grammar and "root ::= r0" in request.grammar
     assert LOG.text in request.messages[-1].content
     assert title.parse_title("Title: The Great Unsolved Mystery") == Title(
-        text="The Great Unsolved Mystery")
+        text="The Great Unsolved Mystery"
+    )
     assert title.parse_title('Title: "Last Light."').text == "Last Light"
 
 
@@ -52,23 +57,29 @@ def test_cast_request_fixes_roles_in_order():
 def test_parse_cast_on_recorded_135m_output():
     cast = characters.parse_cast(CAST_135M, count=2)
     assert [(c.name, c.cue, c.role) for c in cast] == [
-        ("Emily Carter", "EMILY CARTER", "protagonist"), ("Jasper", "JASPER", "antagonist")]
+        ("Emily Carter", "EMILY CARTER", "protagonist"),
+        ("Jasper", "JASPER", "antagonist"),
+    ]
     assert cast[0].voice == "gentle and polite, with a warm smile"
     assert cast[1].need.startswith("to protect his people")
 
 
 def test_parse_cast_drops_example_placeholder_and_duplicate_names():
-    text = ("Name: Rosa Delgado\nRole: ally\n\nName: The Lost\nRole: ally\n\n"
-            "Name: Maya Torres\nRole: ally\n\nName: Maya Lin\nRole: ally")
+    text = (
+        "Name: Rosa Delgado\nRole: ally\n\nName: The Lost\nRole: ally\n\n"
+        "Name: Maya Torres\nRole: ally\n\nName: Maya Lin\nRole: ally"
+    )
     assert [c.name for c in characters.parse_cast(text)] == ["Maya Torres"]
-    with pytest.raises(GenerationError, match="1 usable characters, wanted 2"):
-        characters.parse_cast(text, count=2)
+    with pytest.raises(GenerationError, match="1 usable characters, wanted 3"):
+        characters.parse_cast(text, count=3)
 
 
 def test_beats_one_per_slot_in_order():
     structure = get_structure("custom:Beginning,Middle,End")
-    text = ("End: The ship docks at dawn.\nBeginning: Maya lights the lamp alone.\n"
-            "Middle: The storm knocks out the power.")
+    text = (
+        "End: The ship docks at dawn.\nBeginning: Maya lights the lamp alone.\n"
+        "Middle: The storm knocks out the power."
+    )
     parsed = beats.parse_beats(text, structure)
     assert [(b.number, b.name) for b in parsed] == [(1, "Beginning"), (2, "Middle"), (3, "End")]
     assert parsed[0].summary == "Maya lights the lamp alone."
@@ -76,22 +87,30 @@ def test_beats_one_per_slot_in_order():
     assert '"Beginning: " sentence "\\nMiddle: " sentence "\\nEnd: " sentence' in request.grammar
 
 
-@pytest.mark.parametrize("text", [
-    "Beginning: Maya lights the lamp.\nMiddle: Maya lights the lamp.\nEnd: The ship docks.",
-    "Beginning: Maya lights the lamp.\nEnd: The ship docks.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Beginning: Maya lights the lamp.\nMiddle: Maya lights the lamp.\nEnd: The ship docks.",
+        "Beginning: Maya lights the lamp.\nEnd: The ship docks.",
+    ],
+)
 def test_beats_reject_repeats_and_gaps(text):
     with pytest.raises(GenerationError):
         beats.parse_beats(text, get_structure("custom:Beginning,Middle,End"))
 
 
 def test_locations_normalized_and_deduplicated():
-    text = ("Place: the LIGHTHOUSE\nSide: INT\nLooks: a tall tower\n\n"
-            "Place: LIGHTHOUSE\nSide: EXT\nLooks: again\n\nPlace: TV STUDIO\nSide: INT\n\n"
-            "Place: Harbor Front\nSide: EXT\nLooks: wet stones")
+    text = (
+        "Place: the LIGHTHOUSE\nSide: INT\nLooks: a tall tower\n\n"
+        "Place: LIGHTHOUSE\nSide: EXT\nLooks: again\n\nPlace: TV STUDIO\nSide: INT\n\n"
+        "Place: Harbor Front\nSide: EXT\nLooks: wet stones"
+    )
     found = locations.parse_locations(text, minimum=2)
-    assert [(x.name, x.setting) for x in found] == [("THE LIGHTHOUSE", "INT"),
-                                                    ("LIGHTHOUSE", "EXT"), ("HARBOR FRONT", "EXT")]
+    assert [(x.name, x.setting) for x in found] == [
+        ("THE LIGHTHOUSE", "INT"),
+        ("LIGHTHOUSE", "EXT"),
+        ("HARBOR FRONT", "EXT"),
+    ]
     with pytest.raises(GenerationError):
         locations.parse_locations("Place: TV STUDIO\nSide: INT", minimum=1)
 
@@ -110,20 +129,25 @@ def test_outline_grammar_limits_place_time_and_cast():
 
 
 def test_parse_outline_takes_setting_from_location():
-    text = ("Place: HARBOR\nTime: NIGHT\nWho: MAYA TORRES, MAYA TORRES, ELIAS CRANE\n"
-            "What happens: Maya drags Elias to the pier to watch the lost ship.\nPurpose: stakes")
+    text = (
+        "Place: HARBOR\nTime: NIGHT\nWho: MAYA TORRES, MAYA TORRES, ELIAS CRANE\n"
+        "What happens: Maya drags Elias to the pier to watch the lost ship.\nPurpose: stakes"
+    )
     outline = scenes.parse_outline(text, _plan_ctx())
     assert outline.heading == "EXT. HARBOR - NIGHT"
     assert outline.characters == ("MAYA TORRES", "ELIAS CRANE")
     assert outline.beats == (2,)
 
 
-@pytest.mark.parametrize("text", [
-    "Place: MOON\nTime: DAY\nWho: MAYA TORRES\nWhat happens: Maya goes somewhere far away.",
-    "Place: HARBOR\nTime: DAY\nWho: NOBODY\nWhat happens: Maya goes somewhere far away.",
-    "Place: HARBOR\nTime: DAY\nWho: MAYA TORRES\nWhat happens: Nina bursts in waving a contest "
-    "flyer.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Place: MOON\nTime: DAY\nWho: MAYA TORRES\nWhat happens: Maya goes somewhere far away.",
+        "Place: HARBOR\nTime: DAY\nWho: NOBODY\nWhat happens: Maya goes somewhere far away.",
+        "Place: HARBOR\nTime: DAY\nWho: MAYA TORRES\nWhat happens: Nina bursts in waving a contest "
+        "flyer.",
+    ],
+)
 def test_parse_outline_rejects_unknown_place_cast_or_copied_example(text):
     with pytest.raises(GenerationError):
         scenes.parse_outline(text, _plan_ctx())

@@ -6,8 +6,10 @@ from writersroom.errors import ProjectError
 from writersroom.story.structures import STRUCTURES, beats_for_scene, get_structure
 
 
-@pytest.mark.parametrize(("name", "count"), [
-    ("three-act", 8), ("save-the-cat", 15), ("heros-journey", 12), ("freytag", 7)])
+@pytest.mark.parametrize(
+    ("name", "count"),
+    [("three-act", 8), ("save-the-cat", 15), ("heros-journey", 12), ("freytag", 7)],
+)
 def test_builtin_structures(name, count):
     structure = get_structure(name)
     assert len(structure.slots) == count
@@ -22,7 +24,9 @@ def test_aliases_custom_and_file(tmp_path):
     path = tmp_path / "beats.txt"
     path.write_text("Hook: grab them\n\nTurn: flip it\n", encoding="utf-8")
     assert [(s.name, s.guide) for s in get_structure(str(path)).slots] == [
-        ("Hook", "grab them"), ("Turn", "flip it")]
+        ("Hook", "grab them"),
+        ("Turn", "flip it"),
+    ]
 
 
 def test_unknown_structure_lists_the_choices():

@@ -23,14 +23,23 @@ def test_location_name_is_heading_form():
         Location(name="...")
 
 
-@pytest.mark.parametrize(("setting", "heading"), [
-    ("INT", "INT. LIGHTHOUSE - NIGHT"),
-    ("EXT", "EXT. LIGHTHOUSE - NIGHT"),
-    ("INT/EXT", "INT./EXT. LIGHTHOUSE - NIGHT"),
-])
+@pytest.mark.parametrize(
+    ("setting", "heading"),
+    [
+        ("INT", "INT. LIGHTHOUSE - NIGHT"),
+        ("EXT", "EXT. LIGHTHOUSE - NIGHT"),
+        ("INT/EXT", "INT./EXT. LIGHTHOUSE - NIGHT"),
+    ],
+)
 def test_heading_is_well_formed_never_literal_int_ext(setting, heading):
-    outline = SceneOutline(number=1, setting=setting, location="lighthouse", time="night",
-                           characters=["maya torres", "MAYA TORRES"], summary="Storm.")
+    outline = SceneOutline(
+        number=1,
+        setting=setting,
+        location="lighthouse",
+        time="night",
+        characters=["maya torres", "MAYA TORRES"],
+        summary="Storm.",
+    )
     assert outline.heading == heading
     assert outline.characters == ("MAYA TORRES",)
 

@@ -64,7 +64,7 @@ def evaluate(settings: Settings, path: str | None, premise: str, spec: str | Non
 def _tools(settings: Settings, spec: str | None, no_model: bool) -> Tools:
     if no_model:
         return default_tools(perplexity=False)
-    from writersroom.llm.registry import get_backend  # noqa: PLC0415
+    from writersroom.llm.registry import get_backend
 
     return default_tools(backend=get_backend(spec, settings))
 
@@ -84,7 +84,7 @@ def _read_text(path: str) -> str:
 
 def _as_screenplay(text: str) -> Screenplay | None:
     """The text as a screenplay when it has at least one scene heading, else None (prose)."""
-    from writersroom.screenplay import fountain  # noqa: PLC0415
+    from writersroom.screenplay import fountain
 
     doc = fountain.parse(text)
     return doc if any(isinstance(e, SceneHeading) for e in doc.elements) else None
@@ -101,7 +101,7 @@ def _evaluate_file(path: str, premise: str, tools: Tools) -> Coverage:
         if doc is None:
             return evaluate_text(text, premise, tools=tools, title=title)
         return evaluate_screenplay(doc, premise, tools=tools, title=doc.title or title)
-    from writersroom.screenplay.io import load  # noqa: PLC0415
+    from writersroom.screenplay.io import load
 
     doc = load(path)
     if not doc.elements:
@@ -112,7 +112,7 @@ def _evaluate_file(path: str, premise: str, tools: Tools) -> Coverage:
 def _write_report(cov: Coverage, out: Path) -> None:
     kind = REPORT_FORMATS[out.suffix.lower()]
     if kind == "html":
-        from writersroom.evaluate.html import to_html  # noqa: PLC0415
+        from writersroom.evaluate.html import to_html
 
         text = to_html(cov)
     else:

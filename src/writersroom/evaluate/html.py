@@ -97,7 +97,8 @@ def arc_chart(cov: Coverage) -> str:
     width, height, pad = 900, 180, 30
 
     def points(values: Sequence[float]) -> str:
-        return " ".join(f"{pad + i * (width - pad) / (n - 1):.1f},{10 + (height - 30) * (1 - v):.1f}"
+        step = (width - pad) / (n - 1)
+        return " ".join(f"{pad + i * step:.1f},{10 + (height - 30) * (1 - v):.1f}"
                         for i, v in enumerate(values))
 
     tension = [r.tension for r in cov.scenes]

@@ -11,7 +11,7 @@ backend together (`complete_many`: one batched decode on the bundled model), and
 still fails to parse is left out and counted, never guessed.
 
     judgments = judge_scenes(scene_texts(doc), premise, backend)
-    judgment_signals(judgments)      # {"advances_share": 0.8, "goal_share": 0.6, "logic_breaks": 0.1}
+    judgment_signals(judgments)   # {"advances_share": 0.8, "goal_share": 0.6, "logic_breaks": 0.1}
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ class LanguageModel:
 
     def __init__(self, path: str | Path, *, n_ctx: int = 512) -> None:
         try:
-            import llama_cpp  # noqa: PLC0415
+            import llama_cpp
         except ImportError as exc:
             raise MissingExtra("default", "llama-cpp-python") from exc
         self.path = Path(path)
@@ -60,7 +60,7 @@ class LanguageModel:
 def load_language_model(path: str | None = None) -> LanguageModel:
     """The scoring model: `path`, or the bundled default GGUF."""
     if path is None:
-        from writersroom.llm.llamacpp import bundled_model_path  # noqa: PLC0415
+        from writersroom.llm.llamacpp import bundled_model_path
 
         path = str(bundled_model_path())
     return LanguageModel(path)

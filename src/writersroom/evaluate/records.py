@@ -5,7 +5,7 @@ Shapes:
     Coverage(kind="screenplay", title="BRICK & STEEL", premise="...",
              scores={"relevance": 3.4, ..., "overall": 3.1}, verdict="Consider",
              signals={"words": 21034.0, "dialogue_ratio": 0.52, ...},
-             scenes=(SceneReport(index=0, heading="EXT. PATIO - DAY", page=1, eighths=12, ...), ...),
+             scenes=(SceneReport(index=0, heading="EXT. PATIO - DAY", page=1, ...), ...),
              characters=(CharacterReport(name="STEEL", lines=40, share=0.31, ...), ...),
              suggestions=(Suggestion(where="Scene 7", text="MARY's goal is unclear ...", ...), ...))
 """

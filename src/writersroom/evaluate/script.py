@@ -2,9 +2,9 @@
 format. Pure functions over the document model; no model, no embedder.
 
     >>> from writersroom.screenplay import fountain
-    >>> doc = fountain.parse("INT. DINER - NIGHT\\n\\nMARY waits.\\n\\nMARY\\nCoffee?\\n\\nBOB\\nNo.")
+    >>> doc = fountain.parse("INT. DINER\\n\\nMARY waits.\\n\\nMARY\\nCoffee?\\n\\nBOB\\nNo.")
     >>> [(s.heading, s.speeches) for s in scene_texts(doc)]
-    [('INT. DINER - NIGHT', (('MARY', 'Coffee?'), ('BOB', 'No.')))]
+    [('INT. DINER', (('MARY', 'Coffee?'), ('BOB', 'No.')))]
 """
 
 from __future__ import annotations
@@ -136,7 +136,8 @@ def assign_acts(scenes: Sequence[SceneText], lengths: Sequence[float]) -> tuple[
 
 def act_shares(acts: Sequence[int], lengths: Sequence[float]) -> tuple[float, float, float]:
     total = sum(lengths) or 1.0
-    share = [sum(x for a, x in zip(acts, lengths, strict=True) if a == n) / total for n in (1, 2, 3)]
+    pairs = list(zip(acts, lengths, strict=True))
+    share = [sum(x for a, x in pairs if a == n) / total for n in (1, 2, 3)]
     return share[0], share[1], share[2]
 
 
@@ -236,7 +237,7 @@ def dialogue_signals(scenes: Sequence[SceneText]) -> dict[str, float]:
         "dialogue_ratio": dialogue_words / max(1, dialogue_words + action_words),
         "speeches": float(len(speeches)),
         "mean_speech_words": sum(lengths) / len(lengths) if lengths else 0.0,
-        "long_speech_share": sum(1 for n in lengths if n > LONG_SPEECH_WORDS) / max(1, len(lengths)),
+        "long_speech_share": sum(n > LONG_SPEECH_WORDS for n in lengths) / max(1, len(lengths)),
         "dialogue_distinct_2": textsig.distinct(spoken, 2),
         "dialogue_repetition_3": textsig.repetition(spoken, 3),
         "speaker_distinctiveness": distinctiveness(by_speaker),

@@ -10,9 +10,14 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from writersroom.evaluate import text as textsig
+from writersroom.evaluate.grid import FULL_TRUST_SPEECHES
 from writersroom.evaluate.records import CharacterReport, Judgment, SceneReport, Suggestion
-from writersroom.evaluate.script import DENSE_ACTION_WORDS, LONG_SCENE_EIGHTHS, LONG_SPEECH_WORDS
-from writersroom.evaluate.script import SceneText
+from writersroom.evaluate.script import (
+    DENSE_ACTION_WORDS,
+    LONG_SCENE_EIGHTHS,
+    LONG_SPEECH_WORDS,
+    SceneText,
+)
 
 LIMIT = 15
 
@@ -94,7 +99,7 @@ def from_cast(cast: Sequence[CharacterReport], signals: Mapping[str, float],
             if act not in lead.acts:
                 out.append(Suggestion(f"Act {act}", f"The lead, {lead.name}, has no lines in act "
                                       f"{act}.", "characterization"))
-    if signals.get("speaking_characters", 0) >= 2 and signals.get(
+    if signals.get("speeches", 0) >= FULL_TRUST_SPEECHES and signals.get(
         "speaker_distinctiveness", 1.0
     ) < 0.3:
         out.append(Suggestion("Whole script", "The speakers are hard to tell apart from their "

@@ -17,12 +17,18 @@ _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 _SENTENCE = re.compile(r"[^.!?…]+(?:[.!?…]+[\"”’')\]]*|$)")
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 _STOP = frozenset(
-    """a an the and or but nor of to in on at for with from by into onto over under about as is
-    are was were be been being am it its it's this that these those he she they them him her his
-    hers their theirs i me my mine you your yours we us our ours not no so if then than there
-    here what who whom when where why how which do does did done have has had will would shall
-    should can could may might must just very too also all any some each every one two up down out
-    off again once only own same such more most other""".split()
+    [
+        "a", "an", "the", "and", "or", "but", "nor", "of", "to", "in", "on", "at", "for", "with",
+        "from", "by", "into", "onto", "over", "under", "about", "as", "is", "are", "was", "were",
+        "be", "been", "being", "am", "it", "its", "it's", "this", "that", "these", "those", "he",
+        "she", "they", "them", "him", "her", "his", "hers", "their", "theirs", "i", "me", "my",
+        "mine", "you", "your", "yours", "we", "us", "our", "ours", "not", "no", "so", "if", "then",
+        "than", "there", "here", "what", "who", "whom", "when", "where", "why", "how", "which",
+        "do", "does", "did", "done", "have", "has", "had", "will", "would", "shall", "should",
+        "can", "could", "may", "might", "must", "just", "very", "too", "also", "all", "any", "some",
+        "each", "every", "one", "two", "up", "down", "out", "off", "again", "once", "only", "own",
+        "same", "such", "more", "most", "other",
+    ]
 )
 
 

@@ -5,7 +5,7 @@ classified, leave-one-out, by the nearest speaker centroid (cosine) built from t
 other blocks. Balanced accuracy is rescaled so that chance is 0 and perfect is 1. Ties count as a
 fraction of a hit, so two speakers with identical lines score 0, not 1.
 
-    >>> lines = {"ANN": ["Arr, the sea calls, matey!", "Ahoy, matey! Arr!", "Arr, hoist sail, matey!"],
+    >>> lines = {"ANN": ["Arr, the sea calls, matey!", "Ahoy, matey! Arr!", "Arr, sail, matey!"],
     ...          "BOB": ["The invoices are due Monday.", "File the invoices by Monday.",
     ...                  "On Monday we audit the invoices."]}
     >>> distinctiveness(lines) > 0.9

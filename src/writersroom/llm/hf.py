@@ -52,9 +52,10 @@ class HFBackend:
     ) -> None:
         try:
             import torch
-            import transformers
+            import transformers as transformers_module
         except ImportError as exc:
             raise MissingExtra("hf") from exc
+        transformers: Any = transformers_module  # its stubs are partial; used dynamically
         from writersroom.llm.llamacpp_engine import default_threads
 
         if device == "cpu":  # process-wide in torch; see default_threads for why not all cores
@@ -70,12 +71,14 @@ class HFBackend:
         if gguf_file:
             options["gguf_file"] = gguf_file
         try:
-            self.tokenizer = transformers.AutoTokenizer.from_pretrained(folder, **options)
+            self.tokenizer: Any = transformers.AutoTokenizer.from_pretrained(folder, **options)
             if dtype:
                 options["dtype"] = getattr(torch, dtype)
-            self.model = transformers.AutoModelForCausalLM.from_pretrained(folder, **options)
+            self.model: Any = transformers.AutoModelForCausalLM.from_pretrained(folder, **options)
         except (OSError, ValueError, KeyError) as exc:
-            raise BackendUnavailable(f"cannot load a transformers model from {path}: {exc}") from exc
+            raise BackendUnavailable(
+                f"cannot load a transformers model from {path}: {exc}"
+            ) from exc
         self.torch = torch
         self.model.to(device).eval()
         self.device = device
@@ -119,7 +122,7 @@ class HFBackend:
     def stream(self, request: Request) -> Iterator[Delta]:
         """Generate in a worker thread; tokens come back through a queue as they are sampled."""
         prompt = self.prompt_ids(request)
-        tokens: queue.Queue[int | None | BaseException] = queue.Queue()
+        tokens: queue.Queue[int | BaseException | None] = queue.Queue()
         cancel = threading.Event()
 
         def work() -> None:
@@ -249,7 +252,11 @@ class HFBackend:
                 raise BackendRejected(f"{self.name}: invalid grammar: {exc}") from exc
         else:
             # compact JSON: no free whitespace for a small model to wander into
-            compact = {"whitespace_flexible": False, "item_separator": ", ", "key_separator": ": "}
+            compact: Any = {
+                "whitespace_flexible": False,
+                "item_separator": ", ",
+                "key_separator": ": ",
+            }
             grammar = llguidance.LLMatcher.grammar_from_json_schema(
                 json.dumps(closed_schema(request.json_schema)), defaults=compact
             )

@@ -66,7 +66,8 @@ class LlamaCppBackend:
         n_ctx: int | None = None,  # context window per request; default: the model's
         n_threads: int | None = None,
         n_parallel: int = 8,  # sequences decoded together in `batch`
-        kv_size: int | None = None,  # KV cells shared by all sequences; default 2 * n_ctx
+        kv_size: int | None = None,  # unified pool size; default 2 * n_ctx
+        kv_unified: bool | None = None,  # see llamacpp_engine; None picks by memory
         n_gpu_layers: int = 0,
         name: str | None = None,
     ) -> None:
@@ -83,6 +84,7 @@ class LlamaCppBackend:
                 n_ctx=n_ctx,
                 n_parallel=n_parallel,
                 kv_size=kv_size,
+                kv_unified=kv_unified,
                 n_threads=n_threads,
                 n_gpu_layers=n_gpu_layers,
             )

@@ -1,14 +1,20 @@
 """A small continuous-batching decoder over llama.cpp's C API (through llama-cpp-python's ctypes).
 
-One context holds a unified KV cache shared by up to `n_parallel` sequences plus sequence 0, which
-keeps the most recent shared prompt prefix between calls. A run:
+One context serves up to `n_parallel` sequences plus sequence 0, which keeps the most recent
+shared prompt prefix between calls. A run:
 
     jobs ──► common prefix C decoded once into seq 0 (only the part not already cached there)
          ──► each job: seq_cp(0 → slot) for the prefix it shares, then its own suffix
          ──► one llama_decode per step for all active slots (prompt chunks and sampled tokens
-             mixed), a sampler chain per slot (penalties, grammar, top-k/p, min-p, temp, seed)
+             mixed), a sampler per slot (penalties, grammar, top-k/p, min-p, temp, seed)
 
-Jobs wait for a free slot and for room in the KV cache, so any number of jobs can be submitted.
+Two KV layouts (`kv_unified`). Per-sequence streams: each sequence attends over its own cells
+only, and seq_cp copies the prefix into the stream; memory is (n_parallel + 1) × n_ctx cells.
+Unified: one pool of cells, a copied prefix is shared rather than copied, but every token's
+attention spans the whole pool, which costs more as sequences grow. The default picks streams when
+they take at most 1 GiB (small models) and the unified pool otherwise.
+
+Jobs wait for a free slot (and, unified, for room in the pool), so any number can be submitted.
 This module knows nothing about chat templates or Requests; `llamacpp.py` builds the jobs.
 """
 
@@ -26,27 +32,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from writersroom.llm.llamacpp_sampling import Sampler, Sampling, SamplingError
 from writersroom.llm.stops import cut_at_stop, held_back
+
+__all__ = ["Event", "Job", "LlamaEngine", "Sampling", "default_threads"]
 
 logger = logging.getLogger("writersroom.llamacpp")
 
 _PREFIX_SEQ = 0  # sequence that keeps the cached prompt prefix between runs
-_PENALTY_LAST_N = 64  # tokens the repetition penalties look back over
-# llama_token_data as numpy sees it: {int32 id; float logit; float p}
-_TOKEN_DATA = [("id", "<i4"), ("logit", "<f4"), ("p", "<f4")]
-
-
-@dataclass(frozen=True)
-class Sampling:
-    temperature: float = 0.8
-    top_p: float = 0.95
-    top_k: int = 40
-    min_p: float = 0.05
-    repeat_penalty: float = 1.0
-    frequency_penalty: float = 0.0
-    presence_penalty: float = 0.0
-    seed: int | None = None
-    grammar: str | None = None  # GBNF, root rule "root"
+_STREAMS_MAX_BYTES = 1 << 30  # per-sequence KV streams when they fit in this
 
 
 @dataclass(frozen=True)
@@ -54,7 +48,7 @@ class Job:
     tokens: tuple[int, ...]  # the whole prompt, already tokenized
     max_tokens: int
     stop: tuple[str, ...] = ()
-    sampling: Sampling = Sampling()
+    sampling: Sampling = field(default_factory=Sampling)
 
 
 @dataclass(frozen=True)
@@ -78,8 +72,7 @@ class _Slot:
     index: int  # job index
     seq: int  # llama.cpp sequence id
     job: Job
-    chain: Any  # llama_sampler * (penalties, top-k/p, min-p, temp, dist)
-    grammar: Any  # llama_sampler * for the grammar, or None
+    sampler: Sampler
     feed: list[int]  # tokens still to decode
     pos: int  # position of feed[0]
     reserved: int  # KV cells reserved for this slot
@@ -130,6 +123,7 @@ class LlamaEngine:
         n_batch: int = 512,
         n_threads: int | None = None,
         n_gpu_layers: int = 0,
+        kv_unified: bool | None = None,  # None: per-sequence streams if they take <= 1 GiB
     ) -> None:
         lib = _lib()
         _quiet_logs(lib)
@@ -145,7 +139,11 @@ class LlamaEngine:
         self.n_ctx_train = int(lib.llama_model_n_ctx_train(model))
         self.n_ctx = min(n_ctx or self.n_ctx_train, self.n_ctx_train)
         self.n_parallel = n_parallel
-        self.kv_size = kv_size or 2 * self.n_ctx
+        streams = (n_parallel + 1) * self.n_ctx
+        if kv_unified is None:
+            kv_unified = streams * _kv_bytes_per_token(lib, model) > _STREAMS_MAX_BYTES
+        self.unified = kv_unified
+        self.kv_size = (kv_size or 2 * self.n_ctx) if kv_unified else streams
         if self.kv_size < self.n_ctx + n_batch:
             raise ValueError(f"kv_size must be at least n_ctx + n_batch ({self.n_ctx + n_batch})")
         threads = n_threads or default_threads()
@@ -156,7 +154,7 @@ class LlamaEngine:
         cparams.n_seq_max = n_parallel + 1
         cparams.n_threads = threads
         cparams.n_threads_batch = threads
-        cparams.kv_unified = os.environ.get("WR_UNIFIED", "1") == "1"
+        cparams.kv_unified = kv_unified
         cparams.no_perf = True
         ctx = lib.llama_init_from_model(model, cparams)
         if not ctx:
@@ -251,7 +249,6 @@ class LlamaEngine:
             yield from self._run(jobs)
 
     def _run(self, jobs: Sequence[Job]) -> Iterator[Event]:
-        lib = self._lib
         self._cache_prefix(_common_prefix([list(j.tokens) for j in jobs]))
         waiting = deque(range(len(jobs)))
         free = list(range(self.n_parallel, 0, -1))  # seq ids 1..n_parallel; pop() gives 1 first
@@ -270,10 +267,10 @@ class LlamaEngine:
                 for slot in list(active):
                     if slot.logits_at < 0:
                         continue
-                    if slot.grammar is None:
-                        token = lib.llama_sampler_sample(slot.chain, self.ctx, slot.logits_at)
-                    else:
-                        token = self._sample_constrained(slot)
+                    try:
+                        token = slot.sampler.sample(self.ctx, slot.logits_at)
+                    except SamplingError as exc:
+                        raise EngineError(str(exc)) from exc
                     event = self._accept(slot, token)
                     if event is None:
                         continue
@@ -300,7 +297,7 @@ class LlamaEngine:
             self.drop_prefix()
             keep = 0
         self.prefix = self.prefix[:keep]
-        if len(prefix) - keep > self.kv_size // 2:  # too big to keep beside the jobs
+        if self.unified and len(prefix) - keep > self.kv_size // 2:  # no room beside the jobs
             return
         for start in range(keep, len(prefix), self.n_batch):
             chunk = prefix[start : start + self.n_batch]
@@ -313,6 +310,8 @@ class LlamaEngine:
         self.prefix = []
 
     def _fits(self, job: Job, active: list[_Slot]) -> bool:
+        if not self.unified:  # every slot has a stream of n_ctx cells, enough for any job
+            return True
         used = len(self.prefix) + sum(s.reserved for s in active)
         need = len(job.tokens) - self._reusable(job) + job.max_tokens
         return used + need <= self.kv_size - self.n_batch
@@ -325,15 +324,21 @@ class LlamaEngine:
         reuse = self._reusable(job)
         lib = self._lib
         lib.llama_memory_seq_rm(self.memory, seq, -1, -1)
-        if reuse > 0:
+        if reuse > 0 and self.unified:
             lib.llama_memory_seq_cp(self.memory, _PREFIX_SEQ, seq, 0, reuse)
-        chain, grammar = self._sampler(job.sampling)
+        elif reuse > 0:  # streams copy whole sequences only
+            lib.llama_memory_seq_cp(self.memory, _PREFIX_SEQ, seq, -1, -1)
+            if reuse < len(self.prefix):
+                lib.llama_memory_seq_rm(self.memory, seq, reuse, -1)
+        try:
+            sampler = Sampler(lib, self.vocab, self.n_vocab, job.sampling)
+        except SamplingError as exc:
+            raise EngineError(str(exc)) from exc
         return _Slot(
             index=index,
             seq=seq,
             job=job,
-            chain=chain,
-            grammar=grammar,
+            sampler=sampler,
             feed=list(job.tokens[reuse:]),
             pos=reuse,
             reserved=len(job.tokens) - reuse + job.max_tokens,
@@ -342,10 +347,7 @@ class LlamaEngine:
 
     def _release(self, slot: _Slot) -> None:
         self._lib.llama_memory_seq_rm(self.memory, slot.seq, -1, -1)
-        self._lib.llama_sampler_free(slot.chain)
-        if slot.grammar is not None:
-            self._lib.llama_sampler_free(slot.grammar)
-        slot.chain = slot.grammar = None
+        slot.sampler.free()
 
     def _decode_step(self, active: list[_Slot]) -> None:
         """One llama_decode: a sampled token from every generating slot, then prompt chunks."""
@@ -417,93 +419,11 @@ class LlamaEngine:
             cached_tokens=slot.cached,
         )
 
-    def _sample_constrained(self, slot: _Slot) -> int:
-        """Sample under a grammar without checking the whole vocabulary at every step.
 
-        The grammar is applied to a shortlist, the highest logits; when at least as many tokens
-        survive as the chain keeps (top-k, or 1 when greedy), the result is exactly what checking
-        the whole vocabulary would give, since every valid token outside the shortlist has a lower
-        logit. Penalties could reorder logits, so with penalties (or top_k = 0) or too few
-        survivors the whole vocabulary is checked.
-        """
-        import numpy as np
-
-        s = slot.job.sampling
-        pointer = self._lib.llama_get_logits_ith(self.ctx, slot.logits_at)
-        logits = np.ctypeslib.as_array(pointer, shape=(self.n_vocab,))
-        keep = 1 if s.temperature <= 0 else s.top_k
-        penalties = s.repeat_penalty != 1.0 or s.frequency_penalty or s.presence_penalty
-        if keep > 0 and not penalties:
-            size = min(self.n_vocab, max(256, 4 * keep))
-            ids = np.argpartition(logits, -size)[-size:]
-            token = self._apply(slot, ids, logits[ids], keep)
-            if token is not None:
-                return token
-        token = self._apply(slot, np.arange(self.n_vocab), logits, 1)
-        if token is None:
-            raise EngineError("the grammar allows no next token")
-        return token
-
-    def _apply(self, slot: _Slot, ids: Any, logits: Any, at_least: int) -> int | None:
-        import numpy as np
-
-        lib = self._lib
-        data = np.zeros(len(ids), dtype=_TOKEN_DATA)
-        data["id"] = ids
-        data["logit"] = logits
-        array = lib.llama_token_data_array(
-            data=data.ctypes.data_as(lib.llama_token_data_p),
-            size=len(ids),
-            selected=-1,
-            sorted=False,
-        )
-        lib.llama_sampler_apply(slot.grammar, ctypes.byref(array))
-        if int(np.isfinite(data["logit"]).sum()) < at_least:
-            return None
-        lib.llama_sampler_apply(slot.chain, ctypes.byref(array))
-        if not 0 <= array.selected < array.size:
-            return None
-        token = int(array.data[array.selected].id)
-        if not np.isfinite(array.data[array.selected].logit):
-            return None
-        lib.llama_sampler_accept(slot.grammar, token)
-        lib.llama_sampler_accept(slot.chain, token)
-        return token
-
-    def _sampler(self, s: Sampling) -> tuple[Any, Any]:
-        """The sampler chain for `s`, and a separate grammar sampler (or None)."""
-        lib = self._lib
-        grammar = None
-        if s.grammar is not None:
-            grammar = lib.llama_sampler_init_grammar(self.vocab, s.grammar.encode(), b"root")
-            if not grammar:
-                raise EngineError("llama.cpp could not parse the grammar")
-        params = lib.llama_sampler_chain_default_params()
-        params.no_perf = True
-        chain = lib.llama_sampler_chain_init(params)
-
-        def add(sampler: Any) -> None:
-            lib.llama_sampler_chain_add(chain, sampler)
-
-        if s.repeat_penalty != 1.0 or s.frequency_penalty or s.presence_penalty:
-            add(
-                lib.llama_sampler_init_penalties(
-                    _PENALTY_LAST_N, s.repeat_penalty, s.frequency_penalty, s.presence_penalty
-                )
-            )
-        if s.temperature <= 0:
-            add(lib.llama_sampler_init_greedy())
-            return chain, grammar
-        if s.top_k > 0:
-            add(lib.llama_sampler_init_top_k(s.top_k))
-        if s.top_p < 1.0:
-            add(lib.llama_sampler_init_top_p(s.top_p, 1))
-        if s.min_p > 0.0:
-            add(lib.llama_sampler_init_min_p(s.min_p, 1))
-        add(lib.llama_sampler_init_temp(s.temperature))
-        seed = lib.LLAMA_DEFAULT_SEED if s.seed is None else s.seed & 0xFFFFFFFF
-        add(lib.llama_sampler_init_dist(seed))
-        return chain, grammar
+def _kv_bytes_per_token(lib: Any, model: Any) -> int:
+    """f16 K and V for every layer."""
+    head_dim = lib.llama_model_n_embd(model) // max(1, lib.llama_model_n_head(model))
+    return int(lib.llama_model_n_layer(model) * lib.llama_model_n_head_kv(model) * head_dim * 4)
 
 
 def default_threads() -> int:
@@ -530,4 +450,3 @@ def _common_prefix(prompts: list[list[int]]) -> list[int]:
     for other in prompts[1:]:
         n = min(n, _common_length(first, other), len(other) - 1)
     return first[: max(n, 0)]
-

@@ -55,8 +55,8 @@ BACKEND_ALIASES = {
     "fake": "fake",
 }
 _OPTIONS = {
-    "llamacpp": {"n_ctx", "n_threads", "n_parallel", "kv_size", "n_gpu_layers"},
-    "hf": {"device", "dtype", "max_batch"},
+    "llamacpp": {"n_ctx", "n_threads", "n_parallel", "kv_size", "kv_unified", "n_gpu_layers"},
+    "hf": {"device", "dtype", "max_batch", "n_threads"},
     "openai": {"timeout", "max_retries", "max_concurrency", "extra_body", "structured"},
     "fake": set(),
 }

@@ -13,10 +13,13 @@ Mapping (docs/screenplay-format.md §5.3):
     Dialogue      Character + Parenthetical/Dialogue paragraphs; dual pairs in <DualDialogue>
     Lyrics        Lyric                         Transition Transition
     Section       Outline 1..4 (depth > 4 is written as 4)      Synopsis  Outline Body
-    Note          a ScriptNote on an empty General paragraph (top-level ScriptNotes are read
-                  as Notes at the end); inline [[notes]] stay in the text
+    Note          a ScriptNote on an empty General paragraph. Reading: a ScriptNote on a
+                  paragraph with text becomes an inline [[note]] at the end of that text;
+                  top-level ScriptNotes become Notes at the end. Inline [[notes]] are written
+                  as text, so they come back where they were
     Boneyard      a ScriptNote whose text is /* ... */       PageBreak  StartsNewPage="Yes"
-Dialogue lines that are all `~`-prefixed (sung dialogue) are written as Lyric paragraphs.
+Dialogue lines that are all `~`-prefixed (sung dialogue) are written as Lyric paragraphs;
+dialogue or parentheticals with no Character before them are read as a speech with no speaker.
 The title page is written as Final Draft lays it out (centred title block, contact bottom left,
 draft date bottom right) and read back by position: see `fdx_title.py`.
 """
@@ -87,8 +90,11 @@ def parse_with_warnings(xml: str | bytes) -> tuple[Screenplay, list[str]]:
     content = root.find("Content")
     if content is None:
         raise FormatError("not a Final Draft script: <FinalDraft> has no <Content>")
-    for number, paragraph in enumerate(content.findall("Paragraph"), 1):
-        reader.paragraph(paragraph, number)
+    try:
+        for number, paragraph in enumerate(content.findall("Paragraph"), 1):
+            reader.paragraph(paragraph, number)
+    except RecursionError:
+        raise FormatError("dual dialogue nested too deeply to be a screenplay") from None
     for holder in ("ScriptNotes", "UnanchoredScriptNotes"):
         for note in root.iterfind(f"{holder}/ScriptNote"):
             reader.flush()
@@ -102,7 +108,7 @@ def parse_with_warnings(xml: str | bytes) -> tuple[Screenplay, list[str]]:
 def _root(xml: str | bytes) -> ET.Element:
     if isinstance(xml, str) and xml.startswith("\ufeff"):
         xml = xml[1:]
-    entity = b"<!ENTITY" in xml[:4096] if isinstance(xml, bytes) else "<!ENTITY" in xml[:4096]
+    entity = b"<!ENTITY" in xml if isinstance(xml, bytes) else "<!ENTITY" in xml
     if entity:
         raise FormatError("FDX files have no entity declarations; refusing to expand them")
     try:

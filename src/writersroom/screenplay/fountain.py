@@ -23,8 +23,10 @@ Decisions where the spec is silent (see also docs/screenplay-format.md §1):
   fountain-py), not a character cue: nobody is called "INT. HOUSE - DAY".
 * A scene heading with no text (possible in FDX) cannot be written in Fountain and is left out.
 * The title page is the run of `Key: value` and indented (3+ spaces) lines that opens the first
-  paragraph, except a lone `KEY:` line with no value (`FADE IN:` opens many scripts); the rest
-  of that paragraph, if any, is read like any other paragraph.
+  paragraph, unless it is a single key with no value (`FADE IN:` opens many scripts); the rest
+  of that paragraph, if any, is read like any other paragraph. Keys keep their case.
+* "Whitespace" is the space character (tabs become four of them); other Unicode spaces are
+  text. Trailing spaces are dropped, after deciding that `CUT TO:  ` is not a transition.
 """
 
 from __future__ import annotations
@@ -53,7 +55,6 @@ from writersroom.screenplay.model import (
 __all__ = ["parse", "render"]
 
 # --- rules: one precompiled regex per rule -------------------------------------------------
-_BONEYARD = re.compile(r"/\*(.*?)\*/", re.DOTALL)
 # A paragraph break: whitespace-only lines, at least one of them with fewer than two spaces
 # (a line of two or more spaces joins the paragraph around it).
 _SEPARATOR = re.compile(r"(\n(?:[ ]*\n)*?[ ]?\n(?:[ ]*\n)*)")
@@ -117,11 +118,19 @@ def _parse(text: str, *, allow_title: bool) -> Screenplay:
 
 
 def _cut_boneyards(text: str, sentinel: str, store: list[str]) -> str:
-    def cut(match: re.Match[str]) -> str:
-        store.append(match.group(1))
-        return f"{sentinel}{len(store) - 1}{sentinel}"
-
-    return _BONEYARD.sub(cut, text)
+    """Replace each `/* ... */` by a placeholder and keep its contents in `store`. A scan with
+    str.find rather than a regex: an opener with no closer after it ends the search at once."""
+    out: list[str] = []
+    position = 0
+    while (opener := text.find("/*", position)) >= 0:
+        closer = text.find("*/", opener + 2)
+        if closer < 0:
+            break
+        store.append(text[opener + 2 : closer])
+        out += [text[position:opener], f"{sentinel}{len(store) - 1}{sentinel}"]
+        position = closer + 2
+    out.append(text[position:])
+    return "".join(out)
 
 
 def _paragraphs(text: str, sentinel: str) -> list[tuple[int, str]]:
@@ -191,34 +200,56 @@ def _classify(chunk: str, out: list[Element]) -> None:
             return
     lines = chunk.split("\n")
     stripped = [line.strip(" ") for line in lines]
+    if "===" not in chunk or not any(_PAGE_BREAK.fullmatch(s) for s in stripped):
+        _classify_lines(lines, stripped, out)
+        return
+    start = 0  # page breaks split a paragraph anywhere
+    for n, s in enumerate(stripped):
+        if _PAGE_BREAK.fullmatch(s):
+            _classify_lines(lines[start:n], stripped[start:n], out)
+            out.append(PageBreak())
+            start = n + 1
+    _classify_lines(lines[start:], stripped[start:], out)
+
+
+def _classify_lines(lines: list[str], stripped: list[str], out: list[Element]) -> None:
+    """The rule chain for the lines of a paragraph (`stripped`: the same lines without their
+    outer spaces). Sections, synopses and lyrics claim lines at the start; the rest goes on."""
+    start, end = 0, len(lines)
+    while True:
+        while start < end and not stripped[start]:
+            start += 1
+        while end > start and not stripped[end - 1]:
+            end -= 1
+        if start == end:
+            return
+        head = stripped[start]
+        first = head[0]
+        if first in "#=":  # sections and synopses: whole lines at the start of a paragraph
+            while start < end and stripped[start][:1] in ("#", "="):
+                line = stripped[start]
+                if line[0] == "#":
+                    match = _SECTION.fullmatch(line)
+                    assert match is not None
+                    out.append(Section(match.group(2), len(match.group(1))))
+                else:
+                    out.append(Synopsis(line[1:].strip(" ")))
+                start += 1
+            continue
+        if first == "~":
+            n = start
+            while n < end and stripped[n][:1] == "~":
+                n += 1
+            out.append(Lyrics("\n".join(s[1:] for s in stripped[start:n])))
+            start = n
+            continue
+        break
+    _paragraph(lines[start:end], stripped[start:end], out)
+
+
+def _paragraph(lines: list[str], stripped: list[str], out: list[Element]) -> None:
     head = stripped[0]
-    # Page breaks split a paragraph anywhere.
-    if "===" in chunk and any(_PAGE_BREAK.fullmatch(s) for s in stripped):
-        part: list[str] = []
-        for line, s in zip(lines, stripped, strict=True):
-            if _PAGE_BREAK.fullmatch(s):
-                _classify_part(part, out)
-                part = []
-                out.append(PageBreak())
-            else:
-                part.append(line)
-        _classify_part(part, out)
-        return
     first = head[0]
-    # Sections and synopses: whole lines at the start of a paragraph.
-    if first in "#=":
-        n = 0
-        while n < len(lines) and stripped[n][:1] in ("#", "="):
-            line = stripped[n]
-            if line[0] == "#":
-                match = _SECTION.fullmatch(line)
-                assert match is not None
-                out.append(Section(match.group(2), len(match.group(1))))
-            else:
-                out.append(Synopsis(line[1:].strip(" ")))
-            n += 1
-        _classify_part(lines[n:], out)
-        return
     if first == "!":
         out.append(Action("\n".join([head[1:], *_right_stripped(lines[1:])])))
         return
@@ -228,13 +259,6 @@ def _classify(chunk: str, out: list[Element]) -> None:
     if first == ">" and all(len(s) >= 2 and s[0] == ">" and s[-1] == "<" for s in stripped):
         out.append(Action("\n".join(s[1:-1].strip(" ") for s in stripped), centered=True))
         return
-    if first == "~":
-        n = 0
-        while n < len(lines) and stripped[n][:1] == "~":
-            n += 1
-        out.append(Lyrics("\n".join(s[1:] for s in stripped[:n])))
-        _classify_part(lines[n:], out)
-        return
     if len(lines) == 1:
         out.append(_single_line(head, lines[0].rstrip(" "), lines[0]))
         return
@@ -242,19 +266,7 @@ def _classify(chunk: str, out: list[Element]) -> None:
     if cue is not None:
         out.append(Dialogue(cue[0], _speech(stripped[1:]), cue[1], cue[2]))
         return
-    trailing_spaces = " \n" in chunk or chunk[-1] == " "
-    out.append(Action("\n".join(_right_stripped(lines)) if trailing_spaces else chunk))
-
-
-def _classify_part(lines: list[str], out: list[Element]) -> None:
-    """Classify what is left of a paragraph once lines at its start were claimed."""
-    start, end = 0, len(lines)
-    while start < end and not lines[start].strip(" "):
-        start += 1
-    while end > start and not lines[end - 1].strip(" "):
-        end -= 1
-    if start < end:
-        _classify("\n".join(lines[start:end]), out)
+    out.append(Action("\n".join(_right_stripped(lines))))
 
 
 def _right_stripped(lines: list[str]) -> list[str]:
@@ -419,7 +431,7 @@ def _reads_back(text: str, element: Element, first: bool) -> bool:
     """Whether `text`, as a paragraph of its own, parses back to `element`."""
     if (
         first
-        or text[:1] in " \n\ufeff"          # also "": leading blank lines, BOM
+        or text[:1] in " \n\ufeff"  # also "": leading blank lines, BOM
         or text[-1] in " \n"
         or "\n\n" in text
         or "\n \n" in text

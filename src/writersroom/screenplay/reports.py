@@ -54,7 +54,8 @@ class SceneRow:
 @dataclass(frozen=True)
 class Report:
     title: str | None  # printed text, on one line
-    pages: int  # printed pages, title page excluded
+    pages: int  # script pages (the last page number), title page excluded
+    sheets: int  # every printed page, the title page included (Final Draft's page count)
     runtime_minutes: int  # one page of script is about one minute of screen time
     scenes: tuple[SceneRow, ...]
     characters: tuple[CharacterStats, ...]
@@ -91,6 +92,7 @@ def report(doc: Screenplay, layout: PageLayout | None = None) -> Report:
     return Report(
         title,
         page_total,
+        len(pages),
         minutes,
         tuple(rows),
         tuple(characters(doc)),

@@ -41,6 +41,8 @@ def new(
     characters: int = 4,
     takes: int = 1,
     concurrency: int = 8,
+    scene_blocks: int = 10,
+    locations: int = 0,
     genre: str = "",
     tone: str = "",
     author: str = "",
@@ -52,9 +54,13 @@ def new(
     .pdf, .fdx). An interrupted run is continued with `resume(out)`."""
     if not logline.strip():
         raise ProjectError("the logline is empty: say what the story is about")
-    if scenes < 1 or characters < 1 or takes < 1 or concurrency < 1:
-        raise ProjectError("scenes, characters, takes and concurrency must be at least 1")
+    if min(scenes, characters, takes, concurrency, scene_blocks) < 1 or locations < 0:
+        raise ProjectError(
+            "scenes, characters, takes, concurrency and scene blocks must be at least 1"
+        )
     options = Options(
+        scene_blocks=scene_blocks,
+        locations=locations,
         scenes=scenes,
         characters=characters,
         seed=seed,

@@ -8,8 +8,6 @@ assemble(bible, author="Ada") -> Screenplay(title_page=(Title, Credit, Author, D
 from __future__ import annotations
 
 import hashlib
-import importlib
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -94,34 +92,18 @@ def bytes_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def render_as(doc: Screenplay, fmt: str) -> bytes:
-    """The document in one format (fountain, pdf, fdx, or any format screenplay.io knows)."""
-    try:
-        if fmt == "pdf":
-            pdf = importlib.import_module("writersroom.screenplay.pdf")
-            out = io.BytesIO()
-            pdf.render(doc, out)
-            return out.getvalue()
-        module = importlib.import_module(f"writersroom.screenplay.{fmt}")
-    except ModuleNotFoundError as exc:
-        if not exc.name or not exc.name.startswith("writersroom"):
-            raise
-        try:
-            io_module = importlib.import_module("writersroom.screenplay.io")
-        except ModuleNotFoundError:
-            raise ProjectError(
-                f"cannot write {fmt}: this installation has no {fmt} writer"
-            ) from exc
-        data = io_module.dumps(doc, fmt)
-        return data if isinstance(data, bytes) else data.encode("utf-8")
-    text: str = module.render(doc)
-    return text.encode("utf-8")
+def render_as(doc: Screenplay, path: Path) -> bytes:
+    """The document in the format of `path`'s extension (.fountain, .pdf, .fdx, .json, .html)."""
+    from writersroom.screenplay import io as screenplay_io  # late: the PDF writer loads ReportLab
+
+    data = screenplay_io.dumps(doc, screenplay_io.format_for(path))
+    return data if isinstance(data, bytes) else data.encode("utf-8")
 
 
 def write_output(doc: Screenplay, path: Path, *, expected: str | None = None) -> Written:
     """Write `doc` to `path` (format from the extension), atomically. An existing file is backed
     up first unless it is exactly what writersroom last wrote there (`expected` hash)."""
-    data = render_as(doc, path.suffix.lstrip(".").lower())
+    data = render_as(doc, path)
     kept = None
     if path.exists():
         current = path.read_bytes()

@@ -49,7 +49,7 @@ def cast_request(
         [
             Field(
                 label,
-                literal(role) if label == "Role" else "name" if label == "Name" else "sentence",
+                literal(role) if label == "Role" else "fullname" if label == "Name" else "sentence",
             )
             for label in LABELS
         ]
@@ -65,7 +65,7 @@ def cast_request(
             "temperature": 0.7,
             "seed": seed,
             "repeat_penalty": 1.1,
-            "grammar": form_grammar(records, sentence_chars=90),
+            "grammar": form_grammar(records, sentence_chars=90) + 'fullname ::= word " " word\n',
         },
     )
 
@@ -73,7 +73,7 @@ def cast_request(
 def parse_cast(text: str, *, count: int | None = None) -> list[Character]:
     """Read the cast, dropping placeholder, example and duplicate names. Pure.
 
-    Raises GenerationError when fewer than `count` usable characters remain."""
+    Raises GenerationError when fewer than min(count, 2) usable characters remain."""
     cast: list[Character] = []
     seen: set[str] = set()
     for i, record in enumerate(parse_form(text, list(LABELS))):
@@ -92,7 +92,7 @@ def parse_cast(text: str, *, count: int | None = None) -> list[Character]:
         fields = {LABELS[k]: v.strip() for k, v in record.items() if k != "Name"}
         fields.setdefault("role", roles_for(i + 1)[-1])
         cast.append(Character(name=name, **fields))
-    if not cast or (count is not None and len(cast) < count):
+    if len(cast) < (1 if count is None else min(count, 2)):  # a smaller cast beats a retry
         raise GenerationError(
             f"{len(cast)} usable characters, wanted {count or 1}", step="characters", text=text
         )

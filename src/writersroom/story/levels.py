@@ -17,6 +17,7 @@ from writersroom.errors import GenerationError
 from writersroom.llm.base import Backend, Completion, Request, collect, complete_many
 from writersroom.story import beats, characters, locations, scenes, title
 from writersroom.story.draft import SceneContext
+from writersroom.story.grammar import SceneShape
 from writersroom.story.project import Bible, Project
 from writersroom.story.scenetext import tail_lines
 from writersroom.story.types import SceneOutline
@@ -228,7 +229,7 @@ def plan(
     return outlines, origin(run, calls)
 
 
-def scene_context(bible: Bible, number: int) -> SceneContext:
+def scene_context(bible: Bible, number: int, *, blocks: int = 10) -> SceneContext:
     """What the writer of scene `number` sees, from the bible as it is now."""
     assert bible.scenes and bible.characters is not None, "draft after planning"
     by_number = {s.number: s for s in bible.scenes}
@@ -247,6 +248,7 @@ def scene_context(bible: Bible, number: int) -> SceneContext:
         earlier=tuple(s for s in bible.scenes if s.number < number),
         beat=beat,
         previous=tuple(tail_lines(previous.blocks)) if previous else (),
+        shape=SceneShape(min_blocks=min(4, blocks), max_blocks=max(2, blocks)),
     )
 
 

@@ -113,7 +113,7 @@ def draft_scenes(
     for start in range(0, len(numbers), size):
         part = numbers[start : start + size]
         bible = project.bible()
-        contexts = [scene_context(bible, n) for n in part]
+        contexts = [scene_context(bible, n, blocks=opts.scene_blocks) for n in part]
         others = [d for n, d in bible.drafts.items() if n not in part]
         round_of = {n: rounds.get(n, project.round_of(draft_key(n))) for n in part}
         run.emit("start", "drafts", "scenes " + ", ".join(map(str, part)))
@@ -336,7 +336,7 @@ def _continue(run: Run, level: str, item: str | None) -> list[str]:
             f"drafts {ident} is locked: unlock it with 'writersroom edit DIR "
             f"drafts {ident} --unlock'"
         )
-    ctx = scene_context(bible, int(ident))
+    ctx = scene_context(bible, int(ident), blocks=project.options.scene_blocks)
     take = continue_scene(
         ctx, current, run.backend, seed=run.seed(key + "+", project.next_round(key), 0)
     )

@@ -110,6 +110,7 @@ class Options:
     takes: int = 1  # drafts per scene; the best is kept (best-of-N)
     retries: int = 2  # redrafts of a scene that fails the checks
     concurrency: int = 8  # scenes drafted together (1: one after another)
+    scene_blocks: int = 10  # most paragraphs (action or dialogue) in one drafted scene
     author: str = ""
     model: str = "default"  # the model spec used by `new` (informational)
 

@@ -47,7 +47,9 @@ def parse_scene_text(text: str) -> list[Block]:
         if not lines:
             continue
         if lines[0].startswith("!"):  # forced action, as in Fountain
-            blocks.append(ActionBlock(text="\n".join([lines[0][1:].lstrip(), *lines[1:]])))
+            forced = "\n".join([lines[0][1:].lstrip(), *lines[1:]]).strip()
+            if forced:
+                blocks.append(ActionBlock(text=forced))
             continue
         cue = _is_cue(lines[0])
         inline = _INLINE.match(lines[0]) if cue is None and len(lines) == 1 else None
