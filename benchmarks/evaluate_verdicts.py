@@ -10,9 +10,11 @@ loglines listed below, one scene each, then evaluated as screenplays with the de
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 from hanna import RESULTS, write_section
 
@@ -52,19 +54,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=16)
     parser.add_argument("--max-tokens", type=int, default=400)
+    parser.add_argument("--scripts", type=Path, help="keep the generated scripts in this JSON "
+                        "file and reuse them when it exists")
     args = parser.parse_args()
     loglines = (LOGLINES * (1 + args.count // len(LOGLINES)))[: args.count]
-    backend = LlamaCppBackend(bundled_model_path(), n_ctx=4096)
-    requests = [chat(USER.format(logline=x), system=SYSTEM, max_tokens=args.max_tokens,
-                     temperature=0.8, seed=i) for i, x in enumerate(loglines)]
-    started = time.perf_counter()
-    replies = complete_many(backend, requests)
-    generated = time.perf_counter() - started
+    if args.scripts and args.scripts.exists():
+        saved = json.loads(args.scripts.read_text(encoding="utf-8"))
+        texts, generated = saved["texts"], saved["seconds"]
+    else:
+        backend = LlamaCppBackend(bundled_model_path(), n_ctx=4096)
+        requests = [chat(USER.format(logline=x), system=SYSTEM, max_tokens=args.max_tokens,
+                         temperature=0.8, seed=i) for i, x in enumerate(loglines)]
+        started = time.perf_counter()
+        texts = [r.text for r in complete_many(backend, requests)]
+        generated = time.perf_counter() - started
+        if args.scripts:
+            args.scripts.write_text(json.dumps({"texts": texts, "seconds": generated}),
+                                    encoding="utf-8")
     tools = Tools(load_embedder(), load_language_model())
     verdicts: Counter[str] = Counter()
     overall = []
-    for logline, reply in zip(loglines, replies, strict=True):
-        cov = evaluate_screenplay(fountain.parse(reply.text), logline, tools=tools)
+    for logline, text in zip(loglines, texts, strict=True):
+        cov = evaluate_screenplay(fountain.parse(text), logline, tools=tools)
         verdicts[cov.verdict] += 1
         overall.append(cov.scores["overall"])
         print(f"{cov.verdict:9} {cov.scores['overall']:.2f}  {logline}", file=sys.stderr)

@@ -14,6 +14,7 @@ Results go to benchmarks/results/formats.md and are printed.
 from __future__ import annotations
 
 import io
+import os
 import platform
 import sys
 import tempfile
@@ -107,8 +108,9 @@ def main(argv: list[str]) -> int:
     lines = [
         "# Formats benchmark",
         "",
-        f"Machine: {platform.machine()}, Python {platform.python_version()}; "
-        "CPU seconds, best of 3 (parse) / 5 (PDF), all in one process, one run of "
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.1f} at the start, Python {platform.python_version()}; CPU seconds, "
+        "best of 3 (parse) / 5 (PDF), all in one process, one run of "
         "`python benchmarks/formats.py`.",
         "",
         f"## Fountain parse ({size_mb:.1f} MB: the shared Fountain scripts concatenated)",

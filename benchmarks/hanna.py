@@ -21,6 +21,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ import numpy as np
 
 from writersroom.evaluate import calibrate, embed
 from writersroom.evaluate import text as textsig
-from writersroom.evaluate.calibrate import FEATURE_SETS, fit_linear, kendall_tau, standardize
+from writersroom.evaluate.calibrate import FEATURE_SETS, fit_linear, kendall_tau
 from writersroom.evaluate.perplexity import load_language_model, loss_signals
 from writersroom.evaluate.records import STORY_CRITERIA
 
@@ -99,69 +100,124 @@ def loss_signal_table(stories: list[dict[str, Any]], cache: Path) -> dict[int, d
     return {k: loss_signals(d["nll"]) for k, d in done.items()}
 
 
-def per_prompt_tau(scores: np.ndarray, stories: list[dict[str, Any]], criterion: str,
-                   prompts: range) -> float:
+class Data:
+    """HANNA stories with their signals, human means and prompt groups as arrays."""
+
+    def __init__(self, stories: list[dict[str, Any]], rows: list[dict[str, float]]) -> None:
+        self.stories, self.rows = stories, rows
+        self.prompt = np.array([s["prompt_id"] for s in stories])
+        self.human = np.array([s["model"] == "Human" for s in stories])
+        self.y = {c: np.array([s["human_mean"][c] for s in stories]) for c in STORY_CRITERIA}
+        self.y["mean"] = np.mean([self.y[c] for c in STORY_CRITERIA], axis=0)
+        self.groups = {p: np.where((self.prompt == p) & ~self.human)[0] for p in range(96)}
+
+    def matrix(self, features: Sequence[str]) -> np.ndarray:
+        return np.array([[r[f] for f in features] for r in self.rows], dtype=np.float64)
+
+    def mask(self, prompts: Sequence[int]) -> np.ndarray:
+        return np.isin(self.prompt, list(prompts)) & ~self.human
+
+    def target(self, criterion: str, mode: str) -> np.ndarray:
+        """What a criterion's model is fitted to: its own human mean, the mean over all six
+        criteria (less noisy: the criteria are strongly correlated), or half of each."""
+        if mode == "own":
+            return self.y[criterion]
+        if mode == "mean":
+            return self.y["mean"]
+        return 0.5 * (self.y[criterion] + self.y["mean"])
+
+    def tau(self, scores: np.ndarray, criterion: str, prompts: Sequence[int]) -> float:
+        """HANNA's protocol: Kendall tau per prompt over the 10 non-human systems, averaged."""
+        y = self.y[criterion]
+        return float(np.mean([kendall_tau(scores[self.groups[p]], y[self.groups[p]])
+                              for p in prompts]))
+
+
+MODES = ("own", "mix", "mean")
+RIDGE = 30.0
+HALVES = (range(0, 24), range(24, 48))
+
+
+def _z(x: np.ndarray, fit_on: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    mean, scale = x[fit_on].mean(0), x[fit_on].std(0)
+    scale[scale < 1e-9] = 1.0
+    return np.clip((x - mean) / scale, -calibrate.CLIP, calibrate.CLIP), mean, scale
+
+
+def _cv(data: Data, x: np.ndarray, criterion: str, mode: str) -> float:
+    """Two-fold cross-validation inside prompts 0-47 (by prompt)."""
     taus = []
-    for p in prompts:
-        idx = [i for i, s in enumerate(stories) if s["prompt_id"] == p and s["model"] != "Human"]
-        taus.append(kendall_tau(scores[idx], [stories[i]["human_mean"][criterion] for i in idx]))
+    for k in (0, 1):
+        fit_on = data.mask(HALVES[k])
+        z, _, _ = _z(x, fit_on)
+        w, _ = fit_linear(z[fit_on], data.target(criterion, mode)[fit_on], data.prompt[fit_on],
+                          ridge=RIDGE)
+        taus.append(data.tau(z @ w, criterion, HALVES[1 - k]))
     return float(np.mean(taus))
 
 
-def fit(rows: list[dict[str, float]], stories: list[dict[str, Any]], features: tuple[str, ...],
-        ridge: float) -> dict[str, Any]:
-    """One feature set's model, fitted on the non-human stories of prompts 0-47."""
-    train = [i for i, s in enumerate(stories) if s["prompt_id"] in TRAIN and s["model"] != "Human"]
-    stats = standardize([rows[i] for i in train], features)
-    x = np.array([[(rows[i][f] - stats["mean"][f]) / stats["scale"][f] for f in features]
-                  for i in train])
-    x = np.clip(x, -calibrate.CLIP, calibrate.CLIP)
-    groups = np.array([stories[i]["prompt_id"] for i in train])
-    model: dict[str, Any] = {"features": list(features), **stats, "criteria": {}}
+def select(data: Data, pool: Sequence[str], criterion: str) -> tuple[str, list[str], float]:
+    """Forward selection of signals and choice of target, by cross-validation on prompts 0-47:
+    add the signal that helps most while it helps by more than 0.003."""
+    full = data.matrix(pool)
+    best: tuple[str, list[str], float] = ("own", [], -1.0)
+    for mode in MODES:
+        chosen: list[int] = []
+        score = -1.0
+        while len(chosen) < len(pool):
+            tried = [(_cv(data, full[:, [*chosen, j]], criterion, mode), j)
+                     for j in range(len(pool)) if j not in chosen]
+            top, j = max(tried)
+            if top <= score + 0.003:
+                break
+            chosen.append(j)
+            score = top
+        if score > best[2]:
+            best = (mode, [pool[j] for j in chosen], score)
+    return best
+
+
+def fit(data: Data, pool: Sequence[str]) -> dict[str, Any]:
+    """One feature set's model: per criterion, the selected signals fitted on the non-human
+    stories of prompts 0-47 (scales from the same stories)."""
+    train = data.mask(TRAIN)
+    x = data.matrix(pool)
+    z, mean, scale = _z(x, train)
+    def named(values: np.ndarray) -> dict[str, float]:
+        return {f: round(float(v), 6) for f, v in zip(pool, values, strict=True)}
+
+    model: dict[str, Any] = {"features": list(pool), "mean": named(mean), "scale": named(scale),
+                             "ridge": RIDGE, "criteria": {}}
     for c in STORY_CRITERIA:
-        y = np.array([stories[i]["human_mean"][c] for i in train])
-        w, bias = fit_linear(x, y, groups, ridge=ridge)
-        weights = {f: round(float(v), 5) for f, v in zip(features, w, strict=True)}
-        model["criteria"][c] = {"bias": round(bias, 5), "weights": weights}
+        mode, chosen, cv = select(data, pool, c)
+        cols = [pool.index(f) for f in chosen]
+        w, _ = fit_linear(z[train][:, cols], data.target(c, mode)[train], data.prompt[train],
+                          ridge=RIDGE)
+        # the bias puts the criterion on its own human scale, whatever the target was
+        bias = float(data.y[c][train].mean() - (z[train][:, cols] @ w).mean())
+        weights = {f: round(float(v), 5) for f, v in zip(chosen, w, strict=True)}
+        model["criteria"][c] = {"bias": round(bias, 5), "weights": weights, "target": mode,
+                                "cv_tau": round(cv, 4)}
+        print(f"  {c}: {mode} target, {chosen}, cv tau {cv:.3f}", file=sys.stderr)
     return model
 
 
 def predict(model: dict[str, Any], rows: list[dict[str, float]]) -> dict[str, np.ndarray]:
-    x = np.array([[(r[f] - model["mean"][f]) / model["scale"][f] for f in model["features"]]
-                  for r in rows])
-    x = np.clip(x, -calibrate.CLIP, calibrate.CLIP)
     out = {}
     for c in STORY_CRITERIA:
         m = model["criteria"][c]
-        w = np.array([m["weights"][f] for f in model["features"]])
-        out[c] = np.clip(m["bias"] + x @ w, 1.0, 5.0)
+        x = np.array([[(r[f] - model["mean"][f]) / model["scale"][f] for f in m["weights"]]
+                      for r in rows]).reshape(len(rows), -1)
+        w = np.array([m["weights"][f] for f in m["weights"]])
+        out[c] = np.clip(m["bias"] + np.clip(x, -calibrate.CLIP, calibrate.CLIP) @ w, 1.0, 5.0)
     return out
 
 
-def choose_ridge(rows: list[dict[str, float]], stories: list[dict[str, Any]],
-                 features: tuple[str, ...]) -> float:
-    """Ridge strength by two-fold cross-validation inside prompts 0-47 (by prompt)."""
-    best, best_tau = 1.0, -1.0
-    halves = (range(0, 24), range(24, 48))
-    for ridge in (1.0, 10.0, 30.0, 100.0, 300.0):
-        taus = []
-        for k in (0, 1):
-            fit_on, check = halves[k], halves[1 - k]
-            sub = [s if s["prompt_id"] in fit_on else {**s, "prompt_id": -1} for s in stories]
-            model = fit(rows, sub, features, ridge)
-            pred = predict(model, rows)
-            taus += [per_prompt_tau(pred[c], stories, c, check) for c in STORY_CRITERIA]
-        if np.mean(taus) > best_tau:
-            best, best_tau = ridge, float(np.mean(taus))
-    return best
-
-
-def verdict_cuts(model: dict[str, Any], rows: list[dict[str, float]],
-                 stories: list[dict[str, Any]]) -> dict[str, float]:
+def verdict_cuts(model: dict[str, Any], data: Data) -> dict[str, float]:
     """Overall-score quantiles on every story of prompts 0-47 (humans included) at 70 / 95 %."""
-    pred = predict(model, rows)
+    pred = predict(model, data.rows)
     overall = np.mean([pred[c] for c in STORY_CRITERIA], axis=0)
-    train = [i for i, s in enumerate(stories) if s["prompt_id"] in TRAIN]
+    train = np.isin(data.prompt, list(TRAIN))
     return {"consider": round(float(np.quantile(overall[train], 0.70)), 3),
             "recommend": round(float(np.quantile(overall[train], 0.95)), 3)}
 
@@ -189,27 +245,46 @@ def main() -> None:
         sets.append("full")
     measured = time.perf_counter() - started
 
+    data = Data(stories, rows)
     models, table = {}, {}
     for name in sets:
-        ridge = choose_ridge(rows, stories, FEATURE_SETS[name])
-        models[name] = fit(rows, stories, FEATURE_SETS[name], ridge)
-        models[name]["ridge"] = ridge
+        print(f"fitting {name}", file=sys.stderr)
+        models[name] = fit(data, FEATURE_SETS[name])
         pred = predict(models[name], rows)
-        table[name] = {c: per_prompt_tau(pred[c], stories, c, TEST) for c in STORY_CRITERIA}
+        table[name] = {c: data.tau(pred[c], c, TEST) for c in STORY_CRITERIA}
     length = np.array([r["words"] for r in rows])
-    table["length"] = {c: per_prompt_tau(length, stories, c, TEST) for c in STORY_CRITERIA}
+    table["length"] = {c: data.tau(length, c, TEST) for c in STORY_CRITERIA}
     sim = np.array([r["premise_similarity"] for r in rows])
-    table["premise_similarity"] = {c: per_prompt_tau(sim, stories, c, TEST) for c in STORY_CRITERIA}
+    table["premise_similarity"] = {c: data.tau(sim, c, TEST) for c in STORY_CRITERIA}
     best = sets[-1]
+    cuts = verdict_cuts(models[best], data)
     if args.fit:
-        data = {"fitted_on": "HANNA prompts 0-47, 10 non-human systems (480 stories); "
-                "verdict cuts on all 528 stories of those prompts",
-                "sets": models, "verdict": verdict_cuts(models[best], rows, stories)}
-        CALIBRATION.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        calibration = {"fitted_on": "HANNA prompts 0-47, 10 non-human systems (480 stories); "
+                       "verdict cuts on all 528 stories of those prompts",
+                       "sets": models, "verdict": cuts}
+        CALIBRATION.write_text(json.dumps(calibration, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {CALIBRATION}", file=sys.stderr)
-    markdown = render(table, sets, measured)
+    markdown = render(table, sets, measured) + verdict_table(models[best], data, cuts)
     print(markdown)
     write_section(RESULTS, "hanna", markdown)
+
+
+def verdict_table(model: dict[str, Any], data: Data, cuts: dict[str, float]) -> str:
+    """Verdicts on the held-out prompts 48-95: human-written stories against the systems'."""
+    pred = predict(model, data.rows)
+    overall = np.mean([pred[c] for c in STORY_CRITERIA], axis=0)
+    test = np.isin(data.prompt, list(TEST))
+    lines = ["", "Verdicts on the held-out prompts 48-95 (thresholds "
+             f"{cuts['consider']:.2f} / {cuts['recommend']:.2f}, fitted on prompts 0-47):", "",
+             "| stories | Pass | Consider | Recommend |", "|---|---:|---:|---:|"]
+    for label, mask in (("human-written", test & data.human), ("10 systems", test & ~data.human)):
+        o = overall[mask]
+        shares = [(o < cuts["consider"]).mean(),
+                  ((o >= cuts["consider"]) & (o < cuts["recommend"])).mean(),
+                  (o >= cuts["recommend"]).mean()]
+        lines.append(f"| {label} ({mask.sum()}) | " + " | ".join(f"{x:.0%}" for x in shares)
+                     + " |")
+    return "\n".join(lines) + "\n"
 
 
 def render(table: dict[str, dict[str, float]], sets: list[str], seconds: float) -> str:

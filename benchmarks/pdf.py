@@ -14,6 +14,7 @@ machine is shared. Results go to benchmarks/results/pdf.md and are printed.
 from __future__ import annotations
 
 import io
+import os
 import platform
 import sys
 import time
@@ -45,12 +46,21 @@ def generated_script(pages: int = 120) -> Screenplay:
     """A stand-in when ../shared is missing: scenes of action and dialogue, ~`pages` pages."""
     elements: list[object] = []
     for n in range(pages * 3):
-        elements += [SceneHeading(f"INT. ROOM {n} - DAY"),
-                     Action("Rain hammers the window. Maya paces, counting the seconds "
-                            "between the flashes and the thunder that follows them."),
-                     Dialogue("MAYA", ("It is getting closer. Every time, closer.",)),
-                     Dialogue("BEN", ("Sit down. Please. You are making me nervous, and "
-                                      "the storm does not care how fast you walk.",))]
+        elements += [
+            SceneHeading(f"INT. ROOM {n} - DAY"),
+            Action(
+                "Rain hammers the window. Maya paces, counting the seconds "
+                "between the flashes and the thunder that follows them."
+            ),
+            Dialogue("MAYA", ("It is getting closer. Every time, closer.",)),
+            Dialogue(
+                "BEN",
+                (
+                    "Sit down. Please. You are making me nervous, and "
+                    "the storm does not care how fast you walk.",
+                ),
+            ),
+        ]
     return Screenplay(elements=tuple(elements))  # type: ignore[arg-type]
 
 
@@ -72,8 +82,9 @@ def main(argv: list[str]) -> int:
     else:
         text, doc, final_draft_pdf = None, generated_script(), None
         name = "generated 120-page script"
-        notes.append(f"{shared} not found: timed a generated script; no screenplain or "
-                     "Final Draft rows.")
+        notes.append(
+            f"{shared} not found: timed a generated script; no screenplain or Final Draft rows."
+        )
     pages = len(paginate(doc))
     ours = render_bytes(doc)
     rows: list[tuple[str, float, float, str]] = []
@@ -83,35 +94,53 @@ def main(argv: list[str]) -> int:
         rows.append((label, wall, cpu, extra))
         print(f"{label:58} {wall:7.3f} s wall {cpu:7.3f} s CPU {extra}", flush=True)
 
-    render_bytes(Screenplay())                      # font registration is once per process
+    render_bytes(Screenplay())  # font registration is once per process
     row("paginate (pure Python)", lambda: paginate(doc), 5)
-    row("PDF export, Courier Prime embedded (paginate + draw)", lambda: render_bytes(doc), 5,
-        f"{len(ours) / 1e3:.0f} kB")
+    row(
+        "PDF export, Courier Prime embedded (paginate + draw)",
+        lambda: render_bytes(doc),
+        5,
+        f"{len(ours) / 1e3:.0f} kB",
+    )
     base14 = PageLayout(font="Courier")
-    row("PDF export, base-14 Courier (no font embedding)",
-        lambda: pdf.render(doc, io.BytesIO(), base14), 5)
+    row(
+        "PDF export, base-14 Courier (no font embedding)",
+        lambda: pdf.render(doc, io.BytesIO(), base14),
+        5,
+    )
     if text is not None:
         try:
             from screenplain.export.pdf import to_pdf
             from screenplain.parsers import fountain as screenplain_fountain
 
             screenplay = screenplain_fountain.parse(io.StringIO(text))
-            row("screenplain 0.12 PDF export (same script, its own layout)",
-                lambda: to_pdf(screenplay, io.BytesIO()), 3)
+            row(
+                "screenplain 0.12 PDF export (same script, its own layout)",
+                lambda: to_pdf(screenplay, io.BytesIO()),
+                3,
+            )
         except ImportError:
             notes.append("screenplain not installed: pip install screenplain")
-    row("PDF import of our PDF (PDFium text layer + classification)",
-        lambda: pdf_import.parse(ours), 3)
+    row(
+        "PDF import of our PDF (PDFium text layer + classification)",
+        lambda: pdf_import.parse(ours),
+        3,
+    )
     if final_draft_pdf is not None:
-        row("PDF import of Final Draft 11's PDF of the same script",
-            lambda: pdf_import.parse(final_draft_pdf), 3)
+        row(
+            "PDF import of Final Draft 11's PDF of the same script",
+            lambda: pdf_import.parse(final_draft_pdf),
+            3,
+        )
 
     export = rows[1][1]
     lines = [
         "# PDF benchmark (benchmarks/pdf.py)",
         "",
         f"Script: {name}, {pages} pages as we paginate it. Machine: {platform.machine()}, "
-        f"Python {platform.python_version()}, 2 shared cores; best of several runs.",
+        f"Python {platform.python_version()}, 2 cores shared with other jobs (load average "
+        f"{os.getloadavg()[0]:.1f} at the end of the run, so wall time is inflated; CPU time is "
+        "the steadier figure); best of several runs.",
         "",
         "| step | wall s | CPU s | notes |",
         "|---|---:|---:|---|",

@@ -37,6 +37,7 @@ def cpu_seconds() -> float:
 
 # -- throughput -----------------------------------------------------------------------------------
 
+
 def throughput(steps: int, rounds: int) -> dict[str, object]:
     import numpy as np
     import torch
@@ -52,11 +53,28 @@ def throughput(steps: int, rounds: int) -> dict[str, object]:
         from writersroom.train.corpus import build_corpus
 
         build_corpus([ROOT / "tests" / "train" / "scripts"], corpus)
-    base = {"base": "scratch", "method": "full", "vocab_size": 512, "n_layer": 4, "n_head": 4,
-            "n_kv_head": 4, "n_embd": 256, "block_size": 256, "batch_size": 8, "max_steps": steps,
-            "warmup_steps": 2, "eval_interval": steps, "eval_rows": 1, "checkpoint_interval": steps,
-            "sample_tokens": 0, "log_interval": steps, "tasks": "scene,continue,text",
-            "val_fraction": 0.25, "resume": False, "data": str(corpus)}
+    base = {
+        "base": "scratch",
+        "method": "full",
+        "vocab_size": 512,
+        "n_layer": 4,
+        "n_head": 4,
+        "n_kv_head": 4,
+        "n_embd": 256,
+        "block_size": 256,
+        "batch_size": 8,
+        "max_steps": steps,
+        "warmup_steps": 2,
+        "eval_interval": steps,
+        "eval_rows": 1,
+        "checkpoint_interval": steps,
+        "sample_tokens": 0,
+        "log_interval": steps,
+        "tasks": "scene,continue,text",
+        "val_fraction": 0.25,
+        "resume": False,
+        "data": str(corpus),
+    }
     pipeline, plain = [], []
     config = None
     for r in range(rounds):
@@ -67,14 +85,23 @@ def throughput(steps: int, rounds: int) -> dict[str, object]:
         tokenizer = AutoTokenizer.from_pretrained(str(data_dir / "tokenizer"))
         rows = data_mod.load_rows(data_dir, "train")
         plain.append(_plain_loop(config, scratch_model(config, tokenizer), rows, np, torch))
-        print(f"round {r}: pipeline {pipeline[-1]:,.0f} tok/s, plain {plain[-1]:,.0f} tok/s", file=sys.stderr)
+        print(
+            f"round {r}: pipeline {pipeline[-1]:,.0f} tok/s, plain {plain[-1]:,.0f} tok/s",
+            file=sys.stderr,
+        )
     assert config is not None
     best_pipeline, best_plain = max(pipeline), max(plain)
-    return {"steps": steps, "rounds": rounds, "pipeline": pipeline, "plain": plain,
-            "ratio_best": best_pipeline / best_plain,
-            "ratio_median": sorted(pipeline)[rounds // 2] / sorted(plain)[rounds // 2],
-            "model": f"{config.n_layer} layers x {config.n_embd}, vocab 512, batch {config.batch_size} x "
-                     f"{config.block_size} tokens, AdamW, fp32, {torch.get_num_threads()} threads"}
+    return {
+        "steps": steps,
+        "rounds": rounds,
+        "pipeline": pipeline,
+        "plain": plain,
+        "ratio_best": best_pipeline / best_plain,
+        "ratio_median": sorted(pipeline)[rounds // 2] / sorted(plain)[rounds // 2],
+        "model": f"{config.n_layer} layers x {config.n_embd}, vocab 512, batch "
+        f"{config.batch_size} x {config.block_size} tokens, AdamW, fp32, "
+        f"{torch.get_num_threads()} threads",
+    }
 
 
 def _plain_loop(config, model, rows, np, torch) -> float:
@@ -84,7 +111,9 @@ def _plain_loop(config, model, rows, np, torch) -> float:
     elapsed, tokens = 0.0, 0
     for step in range(config.max_steps):
         tick = time.perf_counter()
-        index = np.random.default_rng([config.seed, step]).integers(0, len(rows), size=config.batch_size)
+        index = np.random.default_rng([config.seed, step]).integers(
+            0, len(rows), size=config.batch_size
+        )
         x = torch.from_numpy(rows.tokens[index].astype(np.int64))
         y = x.masked_fill(~torch.from_numpy(rows.mask[index].astype(np.bool_)), -100)
         loss = model(input_ids=x, labels=y).loss
@@ -100,6 +129,7 @@ def _plain_loop(config, model, rows, np, torch) -> float:
 
 # -- LoRA on the shared corpora -------------------------------------------------------------------
 
+
 def lora(max_steps: int, n_eval: int, overrides: dict[str, str]) -> dict[str, object]:
     from writersroom.config import load_settings
     from writersroom.llm.llamacpp import LlamaCppBackend
@@ -111,99 +141,190 @@ def lora(max_steps: int, n_eval: int, overrides: dict[str, str]) -> dict[str, ob
 
     corpus = WORK / "shared-corpus"
     started, cpu0 = time.perf_counter(), cpu_seconds()
-    manifest = build_corpus([SHARED / "corpora" / name for name in
-                             ("gutenberg-plays", "indiedracor-cc0", "ebscreenplays-pd", "tinyshakespeare")],
-                            corpus)
+    manifest = build_corpus(
+        [
+            SHARED / "corpora" / name
+            for name in (
+                "gutenberg-plays",
+                "indiedracor-cc0",
+                "ebscreenplays-pd",
+                "tinyshakespeare",
+            )
+        ],
+        corpus,
+    )
     corpus_seconds = time.perf_counter() - started
     run = WORK / "lora"
-    config = load_config(ROOT / "configs" / "lora-default.toml",
-                         {"data": str(corpus), "out": str(run), "max_steps": max_steps, **overrides})
+    config = load_config(
+        ROOT / "configs" / "lora-default.toml",
+        {"data": str(corpus), "out": str(run), "max_steps": max_steps, **overrides},
+    )
     result = train(config, cache_dir=load_settings().home / "cache")
     train_cpu = cpu_seconds() - cpu0
     files = export_model(run, types=("q8_0",))
     prompts = evaluate.held_out_prompts(run / "data", n_eval)
     info = json.loads((run / "run.json").read_text())
-    report = evaluate.compare_backends(LlamaCppBackend(info["base"]["gguf"]), LlamaCppBackend(files[0].path),
-                                       prompts, evaluate.training_references(run / "data"))
+    report = evaluate.compare_backends(
+        LlamaCppBackend(info["base"]["gguf"]),
+        LlamaCppBackend(files[0].path),
+        prompts,
+        evaluate.training_references(run / "data"),
+    )
     (run / "eval.json").write_text(json.dumps(report, indent=1))
     export_model(run, types=("q8_0",), evaluation=report)
     return {
-        "corpus": summary(manifest), "corpus_seconds": corpus_seconds, "config": info["config"],
-        "steps": result.steps, "ppl_before": result.ppl_before, "ppl_after": result.ppl_after,
-        "tokens_per_second": result.tokens_per_second, "wall_seconds": time.perf_counter() - started,
-        "cpu_seconds_to_trained_model": train_cpu, "cpu_seconds_total": cpu_seconds() - cpu0,
-        "gguf": {"path": str(files[0].path), "bytes": files[0].bytes,
-                 "top1_agreement": files[0].verification.top1_agreement if files[0].verification else None},
-        "evaluation": report, "history": result.history,
+        "corpus": summary(manifest),
+        "corpus_seconds": corpus_seconds,
+        "config": info["config"],
+        "steps": result.steps,
+        "ppl_before": result.ppl_before,
+        "ppl_after": result.ppl_after,
+        "tokens_per_second": result.tokens_per_second,
+        "wall_seconds": time.perf_counter() - started,
+        "cpu_seconds_to_trained_model": train_cpu,
+        "cpu_seconds_total": cpu_seconds() - cpu0,
+        "gguf": {
+            "path": str(files[0].path),
+            "bytes": files[0].bytes,
+            "top1_agreement": files[0].verification.top1_agreement
+            if files[0].verification
+            else None,
+        },
+        "evaluation": report,
+        "history": result.history,
         "counts": info["data"]["counts"],
     }
 
 
 # -- report ---------------------------------------------------------------------------------------
 
+
 def write_report(results: dict[str, dict[str, object]]) -> Path:
     out = RESULTS / "train.md"
-    previous = json.loads((RESULTS / "train.json").read_text()) if (RESULTS / "train.json").exists() else {}
+    previous = (
+        json.loads((RESULTS / "train.json").read_text())
+        if (RESULTS / "train.json").exists()
+        else {}
+    )
     merged = {**previous, **results}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "train.json").write_text(json.dumps(merged, indent=1, default=str) + "\n")
-    lines = ["# Training benchmarks", "",
-             f"Machine: {os.cpu_count()} CPU cores shared with other jobs (load average at the end: "
-             f"{os.getloadavg()[0]:.1f}); torch CPU build, fp32. `benchmarks/train.py`.", ""]
+    lines = [
+        "# Training benchmarks",
+        "",
+        f"Machine: {os.cpu_count()} CPU cores shared with other jobs (load average at the end: "
+        f"{os.getloadavg()[0]:.1f}); torch CPU build, fp32. `benchmarks/train.py`.",
+        "",
+    ]
     tp = merged.get("throughput")
     if tp:
-        lines += ["## Pipeline overhead: `train()` vs a plain PyTorch loop", "",
-                  f"Model: {tp['model']}; {tp['steps']} steps per run, {tp['rounds']} alternating rounds.", "",
-                  "| round | writersroom train() tok/s | plain loop tok/s | ratio |", "|---|---|---|---|"]
+        lines += [
+            "## Pipeline overhead: `train()` vs a plain PyTorch loop",
+            "",
+            f"Model: {tp['model']}; {tp['steps']} steps per run, {tp['rounds']} alternating "
+            "rounds.",
+            "",
+            "| round | writersroom train() tok/s | plain loop tok/s | ratio |",
+            "|---|---|---|---|",
+        ]
         for i, (a, b) in enumerate(zip(tp["pipeline"], tp["plain"], strict=True)):
             lines.append(f"| {i} | {a:,.0f} | {b:,.0f} | {a / b:.2f} |")
-        lines += ["", f"Best run vs best run: **{tp['ratio_best']:.2f}**; median vs median: "
-                  f"**{tp['ratio_median']:.2f}** (goal: ≥ 0.90).", ""]
+        lines += [
+            "",
+            f"Best run vs best run: **{tp['ratio_best']:.2f}**; median vs median: "
+            f"**{tp['ratio_median']:.2f}** (goal: ≥ 0.90).",
+            "",
+        ]
     lr = merged.get("lora")
     if lr:
-        ev = lr["evaluation"]
-        b, a = ev["before"], ev["after"]
-        drop = 1 - lr["ppl_after"] / lr["ppl_before"]
-        c = lr["config"]
-        lines += ["## LoRA fine-tune of the default model on ../shared/corpora", "",
-                  f"Corpus: {lr['corpus']['scripts']} scripts, {lr['corpus']['words']:,} words after "
-                  f"cleaning (built in {lr['corpus_seconds']:.0f} s); split by script: "
-                  f"{lr['counts']['train']['scripts']} train / {lr['counts']['val']['scripts']} held out.",
-                  f"Run: LoRA r={c['lora_r']} on {c['lora_layers'] or 'all'} blocks, block {c['block_size']}, "
-                  f"batch {c['batch_size']}x{c['grad_accum']}, lr {c['learning_rate']}, "
-                  f"{lr['steps']} steps ({lr['steps'] * c['batch_size'] * c['grad_accum'] * c['block_size']:,} "
-                  f"tokens), {lr['tokens_per_second']:.0f} tok/s.",
-                  f"CPU time to the trained model: {lr['cpu_seconds_to_trained_model'] / 60:.1f} min "
-                  f"(whole benchmark incl. export and evaluation: {lr['cpu_seconds_total'] / 60:.1f} min CPU, "
-                  f"{lr['wall_seconds'] / 60:.1f} min wall).", "",
-                  "| measure | base (bundled Q4_1) | fine-tuned (q8_0) |", "|---|---|---|",
-                  f"| held-out perplexity (val rows, HF fp32) | {lr['ppl_before']:.2f} | {lr['ppl_after']:.2f} "
-                  f"({drop:+.1%}) |".replace("+-", "-"),
-                  f"| well-formed scenes, no grammar ({ev['prompts']} held-out prompts) | {b['well_formed']:.0%} "
-                  f"| {a['well_formed']:.0%} |",
-                  f"| style similarity to the training scripts | {b['style_similarity']:.3f} | "
-                  f"{a['style_similarity']:.3f} |",
-                  f"| dialogue share of generated scenes | {b['dialogue_share']:.2f} | {a['dialogue_share']:.2f} |",
-                  f"| problems found | {b['problems']} | {a['problems']} |", "",
-                  f"Perplexity drop: {drop:.1%} (goal ≥ 20%). Loss by step: "
-                  + ", ".join(f"{h['step']}: {h['val_loss']:.3f}" for h in lr["history"]), "",
-                  "A generated scene (fine-tuned, first held-out prompt):", "", "```",
-                  str(a["samples"][0] if a["samples"] else "")[:1200], "```", "",
-                  "The same prompt, base model:", "", "```", str(b["samples"][0] if b["samples"] else "")[:800],
-                  "```", ""]
+        lines += _lora_section(lr)
     out.write_text("\n".join(lines) + "\n")
     return out
 
 
+def _lora_section(lr: dict) -> list[str]:
+    ev = lr["evaluation"]
+    b, a = ev["before"], ev["after"]
+    drop = 1 - lr["ppl_after"] / lr["ppl_before"]
+    c = lr["config"]
+    tokens = lr["steps"] * c["batch_size"] * c["grad_accum"] * c["block_size"]
+    counts = lr["counts"]
+    rows = [
+        (
+            "held-out perplexity (val rows, HF fp32)",
+            f"{lr['ppl_before']:.2f}",
+            f"{lr['ppl_after']:.2f} ({-drop:.1%})",
+        ),
+        (
+            f"well-formed scenes, no grammar ({ev['prompts']} held-out prompts)",
+            f"{b['well_formed']:.0%}",
+            f"{a['well_formed']:.0%}",
+        ),
+        (
+            "style similarity to the training scripts",
+            f"{b['style_similarity']:.3f}",
+            f"{a['style_similarity']:.3f}",
+        ),
+        (
+            "dialogue share of generated scenes",
+            f"{b['dialogue_share']:.2f}",
+            f"{a['dialogue_share']:.2f}",
+        ),
+        ("problems found", str(b["problems"]), str(a["problems"])),
+    ]
+    losses = ", ".join(f"{h['step']}: {h['val_loss']:.3f}" for h in lr["history"])
+    return [
+        "## LoRA fine-tune of the default model on ../shared/corpora",
+        "",
+        f"Corpus: {lr['corpus']['scripts']} scripts, {lr['corpus']['words']:,} words after "
+        f"cleaning (built in {lr['corpus_seconds']:.0f} s); split by script: "
+        f"{counts['train']['scripts']} train / {counts['val']['scripts']} held out.",
+        f"Run: LoRA r={c['lora_r']} on {c['lora_layers'] or 'all'} blocks, block "
+        f"{c['block_size']}, batch {c['batch_size']}x{c['grad_accum']}, lr {c['learning_rate']}, "
+        f"{lr['steps']} steps ({tokens:,} tokens), {lr['tokens_per_second']:.0f} tok/s.",
+        f"CPU time to the trained model: {lr['cpu_seconds_to_trained_model'] / 60:.1f} min "
+        f"(whole benchmark incl. export and evaluation: {lr['cpu_seconds_total'] / 60:.1f} min "
+        f"CPU, {lr['wall_seconds'] / 60:.1f} min wall).",
+        "",
+        "| measure | base (bundled Q4_1) | fine-tuned (q8_0) |",
+        "|---|---|---|",
+        *(f"| {m} | {x} | {y} |" for m, x, y in rows),
+        "",
+        f"Perplexity drop: {drop:.1%} (goal ≥ 20%). Held-out loss by step: {losses}.",
+        "",
+        "A generated scene (fine-tuned, first held-out prompt):",
+        "",
+        "```",
+        str(a["samples"][0] if a["samples"] else "")[:1200],
+        "```",
+        "",
+        "The same prompt, base model:",
+        "",
+        "```",
+        str(b["samples"][0] if b["samples"] else "")[:800],
+        "```",
+        "",
+    ]
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("part", choices=["throughput", "lora", "all"])
     parser.add_argument("--steps", type=int, default=30, help="throughput: steps per run")
     parser.add_argument("--rounds", type=int, default=3, help="throughput: alternating rounds")
     parser.add_argument("--max-steps", type=int, default=80, help="lora: optimizer steps")
-    parser.add_argument("--eval", type=int, default=12, help="lora: held-out scenes generated per model")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="lora: any other TrainConfig field")
+    parser.add_argument(
+        "--eval", type=int, default=12, help="lora: held-out scenes generated per model"
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="lora: any other TrainConfig field",
+    )
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     WORK.mkdir(parents=True, exist_ok=True)
@@ -218,9 +339,19 @@ def main() -> None:
             results["lora"] = lora(args.max_steps, args.eval, overrides)
     if results:
         print(f"wrote {write_report(results)}")
-    print(json.dumps({k: {kk: vv for kk, vv in v.items() if kk in {"ratio_best", "ratio_median", "ppl_before",
-                                                                   "ppl_after"}}
-                      for k, v in results.items()}, indent=1))
+    print(
+        json.dumps(
+            {
+                k: {
+                    kk: vv
+                    for kk, vv in v.items()
+                    if kk in {"ratio_best", "ratio_median", "ppl_before", "ppl_after"}
+                }
+                for k, v in results.items()
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -11,8 +11,10 @@ repository), which this script needs and the test suite does not:
 * fd-probes/NAME/{source.fountain,expected.json}  dialogue-split probes observed in Final Draft
 
 For every reference it reports the page count, the share of pages that start with the same
-paragraph (and the same fragment of it) as Final Draft's, and the share whose first printed line
-is the same text; for every probe whether the target speech splits (or moves whole) as observed.
+paragraph (and the same fragment of it) as Final Draft's, the share whose first printed line
+is the same text, and, where Final Draft's PDF is there (corpus/NAME/source/source.pdf), how
+many of its printed lines we put on the same page and line with the same text; for every probe
+whether the target speech splits (or moves whole) as observed.
 
     python scripts/pagination_parity.py [SHARED_DIR] [--json]
 
@@ -40,12 +42,13 @@ from writersroom.screenplay.model import (
     Transition,
 )
 from writersroom.screenplay.paginate import Page, paginate
+from writersroom.screenplay.typeset import visible
 
 FIXTURES = "fixtures/jumpcut-final-draft"
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared"
 BREAK_TARGET = 0.95
 
-Unit = tuple[int, int]          # (element index, part index or -1): one Final Draft paragraph
+Unit = tuple[int, int]  # (element index, part index or -1): one Final Draft paragraph
 
 
 def run(shared_dir: str | Path | None = None) -> dict[str, Any]:
@@ -54,10 +57,20 @@ def run(shared_dir: str | Path | None = None) -> dict[str, Any]:
     root = Path(shared_dir) if shared_dir else DEFAULT_SHARED
     base = root / FIXTURES
     if not (base / "corpus").is_dir():
-        return {"available": False, "references": [], "probes": [],
-                "message": f"no Final Draft fixtures at {base} (needs ../shared); skipped"}
-    references = [result for case in sorted((base / "corpus").iterdir()) if case.is_dir()
-                  for result in _reference(case)]
+        message = f"no Final Draft fixtures at {base} (needs ../shared)"
+        return {
+            "available": False,
+            "references": [],
+            "probes": [],
+            "message": message,
+            "skipped": message,
+        }
+    references = [
+        result
+        for case in sorted((base / "corpus").iterdir())
+        if case.is_dir()
+        for result in _reference(case)
+    ]
     probes = [_probe(d) for d in sorted((base / "fd-probes").iterdir()) if d.is_dir()]
     active = [p for p in probes if p["status"] == "active"]
     return {
@@ -79,6 +92,7 @@ def run(shared_dir: str | Path | None = None) -> dict[str, Any]:
 
 # --- references ------------------------------------------------------------------------------
 
+
 def _readers() -> dict[str, Callable[[str], Screenplay]]:
     from writersroom.screenplay import fountain
 
@@ -94,9 +108,11 @@ def _readers() -> dict[str, Callable[[str], Screenplay]]:
 def _reference(case: Path) -> list[dict[str, Any]]:
     canonical = json.loads((case / "canonical" / "page-breaks.json").read_text())
     labels = case / "canonical" / "page-labels.json"
-    if labels.exists():                    # every printed page, the title page included
+    if labels.exists():  # every printed page, the title page included
         canonical["page_total"] = len(json.loads(labels.read_text()))
     pdf_pages = _pdf_pages(case / "extracted" / "pdf-pages.json")
+    final_draft = case / "source" / "source.pdf"
+    printed = _printed_lines(final_draft.read_bytes()) if final_draft.exists() else None
     results = []
     for source, read in _readers().items():
         path = case / "source" / f"source.{source}"
@@ -105,8 +121,48 @@ def _reference(case: Path) -> list[dict[str, Any]]:
         doc = read(path.read_text(encoding="utf-8"))
         layout = PageLayout(scene_numbers="both" if _numbered(doc) else "none")
         pages = paginate(doc, layout)
-        results.append(_compare(case.name, source, doc, pages, canonical, pdf_pages))
+        result = _compare(case.name, source, doc, pages, canonical, pdf_pages)
+        if printed is not None:  # body pages: title pages differ by design
+            skip = result["pages_expected"] - result["breaks_total"]
+            result.update(_line_parity(pages[skip:], printed[skip:]))
+        results.append(result)
     return results
+
+
+def _printed_lines(data: bytes) -> list[dict[int, str]]:
+    """Final Draft's PDF as {body line: text} per page (the page number left out), read with
+    the importer's text layer: y = 0 is the first body line, -1 the (CONT'D) line above it."""
+    from writersroom.screenplay.pdf_import import _text_layer
+
+    pages, _ = _text_layer(data)
+    out = []
+    for rows in pages:
+        lines = {round((row.y - 1.0) * 6): _normal(visible(row.text)) for row in rows}
+        out.append({y: text for y, text in lines.items() if y >= -1})
+    return out
+
+
+def _line_parity(pages: list[Page], printed: list[dict[int, str]]) -> dict[str, Any]:
+    """How many of Final Draft's printed lines we put on the same page, on the same line,
+    with the same text (emphasis aside); and how many pages are identical line for line."""
+    same = total = identical = 0
+    for n, theirs in enumerate(printed):
+        ours: dict[int, list[tuple[float, str]]] = {}
+        if n < len(pages):
+            for ln in pages[n].lines:
+                if ln.y >= -1 and ln.text.strip():
+                    ours.setdefault(ln.y, []).append((ln.x, ln.text))
+        mine = {y: _normal(" ".join(t for _, t in sorted(items))) for y, items in ours.items()}
+        total += len(theirs)
+        matched = sum(mine.get(y) == text for y, text in theirs.items())
+        same += matched
+        identical += matched == len(theirs) == len(mine)
+    return {
+        "lines_matched": same,
+        "lines_total": total,
+        "pages_identical": identical,
+        "pages_compared": len(printed),
+    }
 
 
 def _numbered(doc: Screenplay) -> bool:
@@ -133,8 +189,14 @@ def _units(doc: Screenplay) -> list[tuple[str, Unit]]:
     return units
 
 
-def _compare(name: str, source: str, doc: Screenplay, pages: list[Page],
-             canonical: dict[str, Any], pdf_pages: dict[int, str]) -> dict[str, Any]:
+def _compare(
+    name: str,
+    source: str,
+    doc: Screenplay,
+    pages: list[Page],
+    canonical: dict[str, Any],
+    pdf_pages: dict[int, str],
+) -> dict[str, Any]:
     ref_pages = canonical["pages"]
     ref_kinds: dict[str, str] = {}
     for page in ref_pages:
@@ -143,8 +205,9 @@ def _compare(name: str, source: str, doc: Screenplay, pages: list[Page],
     ref_ids = list(ref_kinds)
     units = _units(doc)
     # Map Final Draft paragraph ids onto ours by aligning the two kind sequences.
-    matcher = difflib.SequenceMatcher(None, [ref_kinds[i] for i in ref_ids],
-                                      [kind for kind, _ in units], autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        None, [ref_kinds[i] for i in ref_ids], [kind for kind, _ in units], autojunk=False
+    )
     to_ours: dict[str, Unit] = {}
     for block in matcher.get_matching_blocks():
         for k in range(block.size):
@@ -176,10 +239,15 @@ def _compare(name: str, source: str, doc: Screenplay, pages: list[Page],
         if got_unit is not None and want == (got_unit, got_fragment == "continued-from-prev"):
             matched += 1
         else:
-            mismatches.append({"page": number, "expected": head["element_id"],
-                               "expected_fragment": head["fragment"],
-                               "got": _label(got_unit, units, ref_ids, to_ours),
-                               "got_fragment": got_fragment})
+            mismatches.append(
+                {
+                    "page": number,
+                    "expected": head["element_id"],
+                    "expected_fragment": head["fragment"],
+                    "got": _label(got_unit, units, ref_ids, to_ours),
+                    "got_fragment": got_fragment,
+                }
+            )
         text = pdf_pages.get(number)
         ours = ours_by_number.get(number)
         if text is not None and number > title_pages:
@@ -202,8 +270,9 @@ def _compare(name: str, source: str, doc: Screenplay, pages: list[Page],
     }
 
 
-def _label(unit: Unit | None, units: list[tuple[str, Unit]], ref_ids: list[str],
-           to_ours: dict[str, Unit]) -> str:
+def _label(
+    unit: Unit | None, units: list[tuple[str, Unit]], ref_ids: list[str], to_ours: dict[str, Unit]
+) -> str:
     if unit is None:
         return "-"
     for ref_id, ours in to_ours.items():
@@ -226,8 +295,9 @@ def _pdf_pages(path: Path) -> dict[int, str]:
     first: dict[int, str] = {}
     for page in json.loads(path.read_text())["pages"]:
         lines = [_normal(line) for line in page["text"].split("\n")]
-        lines = [line for line in lines
-                 if line and line != "(MORE)" and not _PAGE_NUMBER.fullmatch(line)]
+        lines = [
+            line for line in lines if line and line != "(MORE)" and not _PAGE_NUMBER.fullmatch(line)
+        ]
         if lines:
             first[page["number"]] = lines[0]
     return first
@@ -236,20 +306,23 @@ def _pdf_pages(path: Path) -> dict[int, str]:
 def _same_line(page: Page, text: str, doc: Screenplay) -> bool:
     """Is `text` (Final Draft's first line) our page's first line? A scene number printed
     before or after a heading is not part of it."""
-    lines = sorted((ln for ln in page.lines if ln.kind not in ("page_number", "scene_number")
-                    and ln.text), key=lambda ln: (ln.y, ln.x))
+    lines = sorted(
+        (ln for ln in page.lines if ln.kind not in ("page_number", "scene_number") and ln.text),
+        key=lambda ln: (ln.y, ln.x),
+    )
     if not lines:
         return False
     ours = _normal(lines[0].text)
     heading = doc.elements[lines[0].element] if lines[0].element >= 0 else None
     if isinstance(heading, SceneHeading) and heading.number:
-        for _ in range(2):                 # printed in both margins
+        for _ in range(2):  # printed in both margins
             text = text.strip().removeprefix(heading.number).removesuffix(heading.number)
         text = text.strip()
     return ours == text
 
 
 # --- probes ----------------------------------------------------------------------------------
+
 
 def _probe(folder: Path) -> dict[str, Any]:
     from writersroom.screenplay import fountain
@@ -262,21 +335,35 @@ def _probe(folder: Path) -> dict[str, Any]:
     body = [page for page in paginate(doc) if not page.is_title]
     where = []
     for page in body:
-        text = " ".join(ln.text for ln in page.lines if ln.element == index
-                        and ln.kind in ("dialogue", "parenthetical", "lyrics", "action"))
+        text = " ".join(
+            ln.text
+            for ln in page.lines
+            if ln.element == index and ln.kind in ("dialogue", "parenthetical", "lyrics", "action")
+        )
         if text:
             where.append((page.number, _normal(text)))
     if want["kind"] == "split":
-        passed = (len(where) == 2 and where[0][0] == want["top_page"]
-                  and where[1][0] == want["bottom_page"]
-                  and where[0][1].endswith(_normal(want["top_fragment_ends_with"]))
-                  and where[1][1].startswith(_normal(want["bottom_fragment_starts_with"])))
+        passed = (
+            len(where) == 2
+            and where[0][0] == want["top_page"]
+            and where[1][0] == want["bottom_page"]
+            and where[0][1].endswith(_normal(want["top_fragment_ends_with"]))
+            and where[1][1].startswith(_normal(want["bottom_fragment_starts_with"]))
+        )
     else:
-        passed = (len(where) == 1 and where[0][0] == want["whole_on_page"]
-                  and _normal(want["starts_with"]) in where[0][1])
+        passed = (
+            len(where) == 1
+            and where[0][0] == want["whole_on_page"]
+            and _normal(want["starts_with"]) in where[0][1]
+        )
     got = " | ".join(f"p{page}: {text[:40]}...{text[-30:]}" for page, text in where)
-    return {"id": folder.name, "status": expected.get("status", "active"),
-            "expected": want["kind"], "passed": passed, "got": got}
+    return {
+        "id": folder.name,
+        "status": expected.get("status", "active"),
+        "expected": want["kind"],
+        "passed": passed,
+        "got": got,
+    }
 
 
 def _target(doc: Screenplay, target: dict[str, Any]) -> int:
@@ -297,21 +384,33 @@ def _target(doc: Screenplay, target: dict[str, Any]) -> int:
 
 # --- report ----------------------------------------------------------------------------------
 
+
 def report(result: dict[str, Any]) -> str:
     if not result["available"]:
         return result["message"]
     out = ["Final Draft pagination parity", ""]
-    out.append(f"{'reference':24} {'source':8} {'pages':>11} {'same breaks':>16} "
-               f"{'same first line':>16}")
+    out.append(
+        f"{'reference':24} {'source':8} {'pages':>9} {'same breaks':>15} "
+        f"{'first line':>10} {'identical pages':>15} {'same lines':>17}"
+    )
     for r in result["references"]:
         pages = f"{r['pages']}/{r['pages_expected']}"
         breaks = f"{r['breaks_matched']}/{r['breaks_total']} {r['break_parity']:.0%}"
-        lines = f"{r['first_lines_matched']}/{r['first_lines_total']}"
-        out.append(f"{r['name']:24} {r['source']:8} {pages:>11} {breaks:>16} {lines:>16}")
+        first = f"{r['first_lines_matched']}/{r['first_lines_total']}"
+        same = ident = "-"
+        if "lines_total" in r:
+            ident = f"{r['pages_identical']}/{r['pages_compared']}"
+            same = f"{r['lines_matched']}/{r['lines_total']}"
+        out.append(
+            f"{r['name']:24} {r['source']:8} {pages:>9} {breaks:>15} {first:>10} "
+            f"{ident:>15} {same:>17}"
+        )
         for miss in r["mismatches"][:3]:
-            out.append(f"    page {miss['page']}: Final Draft starts with {miss['expected']} "
-                       f"({miss['expected_fragment']}), we start with {miss['got']} "
-                       f"({miss['got_fragment']})")
+            out.append(
+                f"    page {miss['page']}: Final Draft starts with {miss['expected']} "
+                f"({miss['expected_fragment']}), we start with {miss['got']} "
+                f"({miss['got_fragment']})"
+            )
     out += ["", "Dialogue-split probes (fd-probes)"]
     for p in result["probes"]:
         mark = "ok  " if p["passed"] else "FAIL"
@@ -319,11 +418,14 @@ def report(result: dict[str, Any]) -> str:
         if not p["passed"]:
             out.append(f"       got {p['got']}")
     s = result["summary"]
-    out += ["", f"page counts matched: {s['page_counts_matched']}/{s['references']}; "
-                f"references with >= {BREAK_TARGET:.0%} same breaks: "
-                f"{s['references_at_target']}/{s['references']}; "
-                f"active probes passed: {s['active_probes_passed']}/{s['active_probes']} "
-                f"(all: {s['probes_passed']}/{s['probes']})"]
+    out += [
+        "",
+        f"page counts matched: {s['page_counts_matched']}/{s['references']}; "
+        f"references with >= {BREAK_TARGET:.0%} same breaks: "
+        f"{s['references_at_target']}/{s['references']}; "
+        f"active probes passed: {s['active_probes_passed']}/{s['active_probes']} "
+        f"(all: {s['probes_passed']}/{s['probes']})",
+    ]
     return "\n".join(out)
 
 

@@ -50,7 +50,20 @@ def test_json_round_trips_every_field(coverage):
     assert data["scores"] == coverage.scores
     assert data["verdict"] == coverage.verdict
     assert len(data["scenes"]) == 6 and data["characters"][0]["name"] == "EDNA"
+
+
+def test_notes_are_located_and_serialized(premise):
+    from writersroom.screenplay import fountain
+
+    speech = " ".join(["I have waited forty years for this night and I will not wait again."] * 6)
+    doc = fountain.parse(f"INT. HALL - DAY\n\nEDNA stands.\n\nEDNA\n{speech}\n\nWALT\nOkay.")
+    cov = evaluate_screenplay(doc, premise, tools=Tools())
+    note = next(n for n in cov.suggestions if n.criterion == "dialogue")
+    assert note.where == "Scene 1 (p. 1), EDNA" and note.scene == 0
+    assert "84-word speech" in note.text
+    data = json.loads(to_json(cov))
     assert {"where", "text", "criterion", "scene"} <= set(data["suggestions"][0])
+    assert f"**{note.where}** (dialogue)" in to_markdown(cov)
 
 
 def test_batch_line_names_the_criteria_in_lower_case(story, story_premise):

@@ -191,3 +191,20 @@ def test_abandoned_stream_leaves_the_engine_usable(default_backend):
     next(stream)
     stream.close()
     assert complete(default_backend, chat("Hi", max_tokens=3, seed=1)).usage.output_tokens
+
+
+def test_small_models_get_per_sequence_kv_streams(default_backend):
+    assert default_backend.engine.unified is False  # 5 streams x 4096 tokens fit in 1 GiB
+
+
+def test_unified_kv_pool_batches_and_reuses_prefix():
+    backend = LlamaCppBackend(bundled_model_path(), n_ctx=1024, n_parallel=3, kv_unified=True)
+    try:
+        assert backend.engine.unified and backend.engine.kv_size == 2048
+        system = "You write film noir. " * 20
+        requests = [chat(f"Line {i}.", system=system, max_tokens=6, seed=i) for i in range(5)]
+        batched = backend.batch(requests)  # 5 requests through 3 slots
+        assert [r.text for r in batched] == [complete(backend, r).text for r in requests]
+        assert batched[4].usage.cached_tokens >= len(backend.tokenize(system))
+    finally:
+        backend.close()

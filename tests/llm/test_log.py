@@ -79,3 +79,23 @@ class _Echo:
 
     def stream(self, request: Request) -> Iterator[Delta]:
         yield Delta(request.messages[-1].content, finish_reason="stop")
+
+
+class _CtrlC:
+    name = "ctrl-c"
+
+    def stream(self, request: Request) -> Iterator[Delta]:
+        yield Delta("Once upon")
+        raise KeyboardInterrupt
+
+
+def test_ctrl_c_leaves_one_whole_row_and_no_cache_entry(tmp_path, log):
+    from writersroom.llm.cache import CachedBackend, ResponseCache
+
+    cache = ResponseCache(tmp_path / "cache.db")
+    backend = LoggedBackend(CachedBackend(_CtrlC(), cache), log)
+    with pytest.raises(KeyboardInterrupt):
+        complete(backend, chat("Story", seed=1))
+    assert len(cache) == 0
+    (row,) = log.recent()
+    assert (row.error, row.response, row.finish_reason) == ("interrupted", "Once upon", None)

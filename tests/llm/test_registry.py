@@ -134,3 +134,22 @@ def test_default_backend_is_loaded_once_and_answers(settings):
     result = complete(first, chat("Say hello.", max_tokens=6, seed=1))
     assert result.text
     assert CallLog(settings.log_db).recent(1)[0].response == result.text
+
+
+def test_registered_backend_kinds_work_from_models_toml(settings):
+    from writersroom.llm.registry import BACKENDS, register_backend
+
+    made = []
+
+    def factory(entry, env):
+        made.append(entry)
+        return FakeBackend(reply=lambda r: f"{entry.options['voice']}: hi")
+
+    register_backend("echo", factory, options={"voice"})
+    try:
+        write_models(settings, '[models.echo1]\nbackend = "echo"\nvoice = "MAYA"\n')
+        backend = get_backend("echo1", Settings(home=settings.home, cache=False))
+        assert complete(backend, chat("x")).text == "MAYA: hi"
+        assert made[0].name == "echo1"
+    finally:
+        BACKENDS.pop("echo")

@@ -27,7 +27,7 @@ def test_letter_defaults_are_final_drafts():
 def test_a4_keeps_the_columns_and_gains_lines():
     a4 = PageLayout.a4()
     assert a4.page_size == (8.27, 11.69)
-    assert a4.body_lines == 58                      # 9.69 in between 1 in margins at 6 lpi
+    assert a4.body_lines == 58  # 9.69 in between 1 in margins at 6 lpi
     assert a4.action == PageLayout().action
     assert PageLayout.a4(lines_per_page=57).body_lines == 57
 
@@ -43,7 +43,7 @@ def test_grid_helpers():
     assert layout.line_height == pytest.approx(1 / 6)
     assert layout.line_top(0) == pytest.approx(1.0)
     assert layout.line_top(53) == pytest.approx(1.0 + 53 / 6)
-    assert layout.line_top(-3) == pytest.approx(0.5)     # where the page number goes
+    assert layout.line_top(-3) == pytest.approx(0.5)  # where the page number goes
 
 
 def test_unknown_paper_is_a_clear_error():

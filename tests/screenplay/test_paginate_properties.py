@@ -19,22 +19,45 @@ from writersroom.screenplay.model import (
 from writersroom.screenplay.paginate import paginate
 from writersroom.screenplay.typeset import visible
 
-WORDS = st.sampled_from(["rain", "door", "Maya", "quickly", "the", "a", "light-house",
-                         "extraordinarily", "no", "yes", "window", "Ben", "ok", "--"])
-SENTENCE = st.builds(lambda w, end: " ".join(w).capitalize() + end,
-                     st.lists(WORDS, min_size=1, max_size=14), st.sampled_from([".", "!", "?"]))
+WORDS = st.sampled_from(
+    [
+        "rain",
+        "door",
+        "Maya",
+        "quickly",
+        "the",
+        "a",
+        "light-house",
+        "extraordinarily",
+        "no",
+        "yes",
+        "window",
+        "Ben",
+        "ok",
+        "--",
+    ]
+)
+SENTENCE = st.builds(
+    lambda w, end: " ".join(w).capitalize() + end,
+    st.lists(WORDS, min_size=1, max_size=14),
+    st.sampled_from([".", "!", "?"]),
+)
 TEXT = st.builds(" ".join, st.lists(SENTENCE, min_size=1, max_size=10))
 NAME = st.sampled_from(["MAYA", "BEN", "OLD MAN"])
 PART = st.one_of(TEXT, st.builds(lambda t: Parenthetical(f"({t[:40]})"), SENTENCE))
-SPEECH = st.builds(lambda name, parts, ext: Dialogue(name, tuple(parts), ext),
-                   NAME, st.lists(PART, min_size=1, max_size=4),
-                   st.sampled_from([None, "V.O.", "O.S."]))
+SPEECH = st.builds(
+    lambda name, parts, ext: Dialogue(name, tuple(parts), ext),
+    NAME,
+    st.lists(PART, min_size=1, max_size=4),
+    st.sampled_from([None, "V.O.", "O.S."]),
+)
 ELEMENT = st.one_of(
     st.builds(lambda n: SceneHeading(f"INT. ROOM {n} - DAY"), st.integers(1, 99)),
     st.builds(Action, TEXT),
     SPEECH,
-    st.builds(lambda a, b: [a, Dialogue(b.speaker, b.lines, b.extension, dual=True)],
-              SPEECH, SPEECH),
+    st.builds(
+        lambda a, b: [a, Dialogue(b.speaker, b.lines, b.extension, dual=True)], SPEECH, SPEECH
+    ),
     st.just(Transition("CUT TO:")),
     st.just(PageBreak()),
 )
@@ -82,7 +105,7 @@ def test_pagination_invariants(items, layout):
                 if ln.kind == "character":
                     words = [w for w in words if w != "(CONT'D)"]
                 printed.setdefault(ln.element, []).extend(words)
-    for i, el in enumerate(doc.elements):             # lines may break inside "light-house"
+    for i, el in enumerate(doc.elements):  # lines may break inside "light-house"
         assert "".join(printed.get(i, [])) == "".join(element_words(el)), (i, el)
 
     for n, page in enumerate(pages):
@@ -92,8 +115,12 @@ def test_pagination_invariants(items, layout):
             # at the top of the page before, or ran over from it.
             before = doc.elements[body[0].element - 1]
             mine = [ln.y for ln in pages[n - 1].lines if ln.element == body[0].element - 1]
-            assert isinstance(before, PageBreak) or not mine or min(mine) <= 0 or \
-                "more" in {ln.kind for ln in pages[n - 1].lines}
+            assert (
+                isinstance(before, PageBreak)
+                or not mine
+                or min(mine) <= 0
+                or "more" in {ln.kind for ln in pages[n - 1].lines}
+            )
         if body and body[-1].kind == "scene_heading" and n + 1 < len(pages):
-            following = doc.elements[body[-1].element + 1:]    # (a run of headings can)
+            following = doc.elements[body[-1].element + 1 :]  # (a run of headings can)
             assert not following or isinstance(following[0], PageBreak | SceneHeading)

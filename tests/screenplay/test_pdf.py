@@ -19,8 +19,12 @@ from writersroom.screenplay.model import (
     Transition,
 )
 
-TITLE = (TitleField("Title", "Night Ferry"), TitleField("Credit", "written by"),
-         TitleField("Author", "Ana Ruiz"), TitleField("Draft date", "May 2025"))
+TITLE = (
+    TitleField("Title", "Night Ferry"),
+    TitleField("Credit", "written by"),
+    TitleField("Author", "Ana Ruiz"),
+    TitleField("Draft date", "May 2025"),
+)
 
 
 def render(doc: Screenplay, layout: PageLayout | None = None) -> bytes:
@@ -49,19 +53,20 @@ def test_a_pdf_with_courier_prime_at_twelve_points():
         assert all("CourierPrime" in w["fontname"] and w["size"] == 12 for w in found)
         heading, action = found
         assert heading["x0"] / 72 == pytest.approx(1.5, abs=0.01)
-        assert heading["top"] / 72 == pytest.approx(1.0, abs=0.02)      # first body line
+        assert heading["top"] / 72 == pytest.approx(1.0, abs=0.02)  # first body line
         assert (action["top"] - heading["top"]) / 72 == pytest.approx(2 / 6, abs=0.01)
 
 
 def test_columns_land_where_final_draft_puts_them():
-    doc = Screenplay(elements=(Dialogue("MAYA", (Parenthetical("(softly)"), "Go home.")),
-                               Transition("CUT TO:")))
+    doc = Screenplay(
+        elements=(Dialogue("MAYA", (Parenthetical("(softly)"), "Go home.")), Transition("CUT TO:"))
+    )
     with pdfplumber.open(io.BytesIO(render(doc))) as opened:
         x = {w["text"]: (w["x0"] / 72, w["x1"] / 72) for w in words(opened.pages[0])}
     assert x["MAYA"][0] == pytest.approx(3.5, abs=0.01)
     assert x["(softly)"][0] == pytest.approx(2.9, abs=0.01)
     assert x["Go home."][0] == pytest.approx(2.5, abs=0.01)
-    assert x["CUT TO:"][1] == pytest.approx(7.1, abs=0.02)               # right-aligned
+    assert x["CUT TO:"][1] == pytest.approx(7.1, abs=0.02)  # right-aligned
 
 
 def test_page_numbers_top_right_from_page_two_and_a_title_page():
@@ -94,10 +99,16 @@ def test_emphasis_uses_the_bold_and_italic_faces_and_draws_underlines():
     doc = Screenplay(elements=(Action("**Bold** *italic* ***both*** _under_"),))
     with pdfplumber.open(io.BytesIO(render(doc))) as opened:
         page = opened.pages[0]
-        faces = {w["text"]: w["fontname"].split("+")[-1] for w in page.extract_words(
-            extra_attrs=["fontname"])}
-        assert faces == {"Bold": "CourierPrime-Bold", "italic": "CourierPrime-Italic",
-                         "both": "CourierPrime-BoldItalic", "under": "CourierPrime"}
+        faces = {
+            w["text"]: w["fontname"].split("+")[-1]
+            for w in page.extract_words(extra_attrs=["fontname"])
+        }
+        assert faces == {
+            "Bold": "CourierPrime-Bold",
+            "italic": "CourierPrime-Italic",
+            "both": "CourierPrime-BoldItalic",
+            "under": "CourierPrime",
+        }
         (rule,) = page.lines
         (under,) = [w for w in page.extract_words() if w["text"] == "under"]
         assert rule["x0"] == pytest.approx(under["x0"], abs=0.5)
@@ -106,8 +117,9 @@ def test_emphasis_uses_the_bold_and_italic_faces_and_draws_underlines():
 
 
 def test_a4_paper():
-    with pdfplumber.open(io.BytesIO(render(Screenplay(elements=(Action("Fog."),)),
-                                           PageLayout.a4()))) as opened:
+    with pdfplumber.open(
+        io.BytesIO(render(Screenplay(elements=(Action("Fog."),)), PageLayout.a4()))
+    ) as opened:
         page = opened.pages[0]
         assert (round(page.width), round(page.height)) == (595, 842)
 
@@ -130,7 +142,9 @@ def test_falls_back_to_base14_courier_without_the_bundled_fonts(monkeypatch):
     monkeypatch.setattr(pdf, "_bundled", None)
     monkeypatch.setattr(pdf, "FONT_DIR", "no-such-folder")
     assert faces(render(Screenplay(elements=(Action("Plain **bold**"),)))) == {
-        "Courier", "Courier-Bold"}
+        "Courier",
+        "Courier-Bold",
+    }
 
 
 def test_base14_courier_on_request():

@@ -14,6 +14,16 @@ from writersroom.errors import BackendUnavailable
 from writersroom.llm.base import Delta, Request, Usage
 
 NAMES = ["Maya Torres", "Elias Crane", "June Park", "Tom Reyes", "Ada Quill", "Ben Holt"]
+EVENTS = [
+    "Maya lights the lamp alone",
+    "A radio call warns of a lost ship",
+    "Elias mocks the old keeper",
+    "The generator dies in the storm",
+    "The crew signals with flares",
+    "Maya climbs the tower by hand",
+    "The ship clears the rocks at dawn",
+    "The town gathers on the pier",
+]
 PLACES = ["LIGHTHOUSE", "HARBOR", "SHIP DECK", "TOWN HALL", "BEACH", "STORM CELLAR", "PIER"]
 
 
@@ -46,10 +56,7 @@ def story_reply(request: Request) -> str:
         return "\n\n".join(records)
     if "Tell the story in one sentence per part:" in ask:
         slots = ask.split("one sentence per part:")[1].strip().rstrip(".").split(", ")
-        return "\n".join(
-            f"{s}: Something happens in part {i} of the story ({seed})."
-            for i, s in enumerate(slots, 1)
-        )
+        return "\n".join(f"{s}: {EVENTS[i % len(EVENTS)]} ({seed})." for i, s in enumerate(slots))
     if "places where the scenes happen" in ask:
         count = int(re.search(r"List (\d+) places", ask).group(1))
         return "\n\n".join(

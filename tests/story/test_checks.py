@@ -54,6 +54,15 @@ def test_each_problem_is_found_and_points_at_its_block(extra, kind):
     assert issues[0].block == 3
 
 
+def test_short_lines_said_three_times_and_near_copies_are_repeats():
+    text = GOOD + "\n\nCapture Jameson.\n\nMAYA TORRES\nCapture Jameson.\n\nCapture Jameson."
+    issues = check_scene(draft(text), DAY, CAST)
+    assert [(i.kind, i.block) for i in issues] == [("repeated_block", 5)]
+    near = GOOD + "\n\nMAYA TORRES\nMaya hauls a coil of rope up the spiral stairs again."
+    assert kinds(near) == ["repeated_block"]
+    assert kinds(GOOD + "\n\nMAYA TORRES\nNo.\n\nELIAS CRANE\nNo.") == []
+
+
 def test_night_scene_flags_daylight_only():
     assert kinds(GOOD + "\n\nMoonlight floods the room.", NIGHT) == []
     assert kinds(GOOD + "\n\nBroad daylight pours in.", NIGHT) == ["time_contradiction"]

@@ -59,7 +59,8 @@ def test_scene_prompt_carries_bible_beat_earlier_scenes_and_previous_lines():
         "sets up the conflict",
     ):
         assert expected in user
-    assert 'cue ::= "MAYA TORRES" | "ELIAS CRANE"' in request.grammar
+    assert 'line0 ::= "MAYA TORRES"' in request.grammar
+    assert 'line1 ::= "ELIAS CRANE"' in request.grammar
     assert request.seed == 4
     # the worked example stays in the prompt as an earlier turn
     assert request.messages[-2].role == "assistant"
@@ -103,5 +104,5 @@ def test_continue_appends_blocks():
     take = continue_scene(ctx(1), draft, backend, seed=9)
     assert take.draft.blocks[: len(draft.blocks)] == draft.blocks
     assert len(take.draft.blocks) == len(draft.blocks) + 2
-    assert backend.requests[0].grammar.startswith("root ::= block")
+    assert backend.requests[0].grammar.startswith("root ::= turn")
     assert "Then it can wait for dawn" in backend.requests[0].messages[-1].content

@@ -4,7 +4,12 @@ backend. Small projects (2 scenes, short scenes) keep this fast; the structure i
 the drama (a 135M model writes weak drama; benchmarks/story.py reports its outputs)."""
 
 import importlib.util
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -92,3 +97,49 @@ def test_the_same_pipeline_runs_on_an_openai_compatible_server(tmp_path):
         story.new(LOGLINE, tmp_path / "p", backend=backend, seed=4, **SMALL)
     assert_well_formed(tmp_path / "p", 2)
     assert Project.open(tmp_path / "p").info("title")["origin"]["model"] == "openai:smollm2"
+
+
+@pytest.mark.slow
+def test_kill_9_midway_then_resume_keeps_finished_work(default_backend, tmp_path):
+    out = tmp_path / "p"
+    command = [
+        sys.executable,
+        "-m",
+        "writersroom",
+        "new",
+        LOGLINE,
+        "--out",
+        str(out),
+        "--structure",
+        "custom:Beginning,End",
+        "--scenes",
+        "2",
+        "--characters",
+        "2",
+        "--scene-blocks",
+        "5",
+        "--seed",
+        "5",
+        "--no-stream",
+    ]
+    env = {**os.environ, "WRITERSROOM_CACHE": "0", "WRITERSROOM_LOG": "0"}
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 600
+        while not (out / "beats.json").exists():
+            assert process.poll() is None, "the run ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    done = {p.name: p.read_bytes() for p in out.glob("*.json") if p.name != "state.json"}
+    assert {"logline.json", "title.json", "characters.json", "beats.json"} <= set(done)
+    story.resume(out, backend=default_backend)
+    for name, data in done.items():
+        assert (out / name).read_bytes() == data, f"{name} was redone"
+    project = Project.open(out)
+    assert len(project.history("characters")) == 1
+    assert_well_formed(out, 2)

@@ -11,8 +11,16 @@ CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 
 
 def test_overrides_are_parsed_by_field_type():
-    config = apply_overrides(TrainConfig(), {"max_steps": "25", "learning_rate": "3e-4",
-                                             "resume": "false", "tasks": "scene, text", "base": "scratch"})
+    config = apply_overrides(
+        TrainConfig(),
+        {
+            "max_steps": "25",
+            "learning_rate": "3e-4",
+            "resume": "false",
+            "tasks": "scene, text",
+            "base": "scratch",
+        },
+    )
     assert config.max_steps == 25
     assert config.learning_rate == pytest.approx(3e-4)
     assert config.resume is False
@@ -25,12 +33,14 @@ def test_dashed_names_are_accepted():
 
 
 def test_unknown_key_is_an_error_that_lists_the_known_ones():
-    with pytest.raises(ConfigError, match="unknown training setting 'max_iters'.*max_steps"):
+    with pytest.raises(ConfigError, match=r"unknown training setting 'max_iters'.*max_steps"):
         apply_overrides(TrainConfig(), {"max_iters": "10"})
 
 
-@pytest.mark.parametrize(("key", "value"), [("max_steps", "ten"), ("max_steps", "2.5"),
-                                            ("resume", "perhaps"), ("learning_rate", "fast")])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("max_steps", "ten"), ("max_steps", "2.5"), ("resume", "perhaps"), ("learning_rate", "fast")],
+)
 def test_badly_typed_values_are_errors(key, value):
     with pytest.raises(ConfigError, match=key):
         parse_value(key, value)
@@ -82,16 +92,18 @@ def test_to_toml_round_trips(tmp_path):
 
 
 def test_cli_flag_with_a_bad_value_is_a_one_line_error(tmp_path):
-    result = CliRunner().invoke(cli, ["train", str(tmp_path), "--out", str(tmp_path / "o"),
-                                               "--learning-rate", "fast"])
+    result = CliRunner().invoke(
+        cli, ["train", str(tmp_path), "--out", str(tmp_path / "o"), "--learning-rate", "fast"]
+    )
     assert result.exit_code == 1
     assert result.output.strip() == "Error: learning_rate must be a number, not 'fast'"
     assert not (tmp_path / "o").exists()
 
 
 def test_cli_rejects_unknown_flags(tmp_path):
-    result = CliRunner().invoke(cli, ["train", str(tmp_path), "--out", str(tmp_path / "o"),
-                                               "--max-iters", "3"])
+    result = CliRunner().invoke(
+        cli, ["train", str(tmp_path), "--out", str(tmp_path / "o"), "--max-iters", "3"]
+    )
     assert result.exit_code == 2
     assert "No such option '--max-iters'" in result.output
 
@@ -101,3 +113,13 @@ def test_every_field_has_a_flag_with_help():
     assert result.exit_code == 0
     assert "--lora-layers" in result.output and "adapt only the last N blocks" in result.output
     assert "--resume / --no-resume" in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"), [("ddp", "MULTI_GPU"), ("fsdp", "FSDP"), ("deepspeed", "DEEPSPEED")]
+)
+def test_accelerate_configs_are_valid(name, kind):
+    from accelerate.commands.config.config_args import ClusterConfig
+
+    config = ClusterConfig.from_yaml_file(str(CONFIGS / f"accelerate-{name}.yaml"))
+    assert config.distributed_type.name == kind and config.mixed_precision == "bf16"

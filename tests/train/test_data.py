@@ -22,8 +22,9 @@ def test_split_is_by_script_and_seeded():
 
 def test_examples_teach_scene_writing_and_continuation(tiny_corpus):
     entry, doc = next((e, d) for e, d in read_corpus(tiny_corpus) if e.id == "lighthouse")
-    examples = data.examples_from_script(entry.id, entry.title, doc, tasks=("scene", "continue"),
-                                         block_size=64)
+    examples = data.examples_from_script(
+        entry.id, entry.title, doc, tasks=("scene", "continue"), block_size=64
+    )
     scenes = [x for x in examples if x.kind == "scene"]
     continues = [x for x in examples if x.kind == "continue"]
     assert scenes and continues
@@ -38,8 +39,16 @@ def test_examples_teach_scene_writing_and_continuation(tiny_corpus):
 
 
 def test_prepare_masks_prompts_and_keeps_scripts_apart(tiny_corpus, tmp_path):
-    meta = data.prepare(tiny_corpus, tmp_path / "d", None, block_size=256, val_fraction=0.25,
-                        tasks=("scene", "continue"), seed=5, vocab_size=400)
+    meta = data.prepare(
+        tiny_corpus,
+        tmp_path / "d",
+        None,
+        block_size=256,
+        val_fraction=0.25,
+        tasks=("scene", "continue"),
+        seed=5,
+        vocab_size=400,
+    )
     assert not set(meta["split"]["train"]) & set(meta["split"]["val"])
     assert meta["counts"]["val"]["scripts"] == 1 and meta["counts"]["train"]["rows"] > 0
     tokenizer = AutoTokenizer.from_pretrained(str(tmp_path / "d" / "tokenizer"))
@@ -64,7 +73,8 @@ def test_the_scratch_tokenizer_round_trips_and_has_chat_tokens(tiny_corpus, tmp_
     tokenizer = data.train_tokenizer(texts, 300)
     sample = "INT. GARAGE - NIGHT\n\nMAYA\n(laughing)\nCome on!"
     assert tokenizer.decode(tokenizer(sample)["input_ids"]) == sample
-    chat = tokenizer.apply_chat_template([{"role": "user", "content": "hi"}], tokenize=False,
-                                         add_generation_prompt=True)
+    chat = tokenizer.apply_chat_template(
+        [{"role": "user", "content": "hi"}], tokenize=False, add_generation_prompt=True
+    )
     assert chat == "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n"
     assert tokenizer.convert_tokens_to_ids("<|im_end|>") == tokenizer.eos_token_id

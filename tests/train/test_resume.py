@@ -18,17 +18,42 @@ from writersroom.train import data
 from writersroom.train.config import load_config
 from writersroom.train.train import train
 
-SETTINGS = {"base": "scratch", "method": "full", "n_layer": 1, "n_head": 2, "n_kv_head": 2, "n_embd": 32,
-            "block_size": 256, "batch_size": 2, "max_steps": 150, "warmup_steps": 5, "eval_interval": 75,
-            "eval_rows": 2, "checkpoint_interval": 5, "keep_checkpoints": 2, "sample_tokens": 0,
-            "log_interval": 50, "learning_rate": 0.01, "threads": 1, "tasks": "text"}
+SETTINGS = {
+    "base": "scratch",
+    "method": "full",
+    "n_layer": 1,
+    "n_head": 2,
+    "n_kv_head": 2,
+    "n_embd": 32,
+    "block_size": 256,
+    "batch_size": 2,
+    "max_steps": 60,
+    "warmup_steps": 5,
+    "eval_interval": 30,
+    "eval_rows": 2,
+    "checkpoint_interval": 5,
+    "keep_checkpoints": 2,
+    "sample_tokens": 0,
+    "log_interval": 50,
+    "learning_rate": 0.01,
+    "threads": 1,
+    "tasks": "text",
+}
 
 
 @pytest.fixture(scope="module")
 def prepared(tiny_corpus, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("prepared")
-    data.prepare(tiny_corpus, out, None, block_size=256, val_fraction=0.25, tasks=("text",),
-                 seed=1337, vocab_size=320)
+    data.prepare(
+        tiny_corpus,
+        out,
+        None,
+        block_size=256,
+        val_fraction=0.25,
+        tasks=("text",),
+        seed=1337,
+        vocab_size=320,
+    )
     return out
 
 
@@ -36,37 +61,48 @@ def weights(run: Path) -> dict[str, torch.Tensor]:
     return load_file(str(run / "model" / "model.safetensors"))
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill-9"])
-def test_interrupted_run_resumes_to_the_same_weights(prepared, tmp_path, sig):
-    whole = train(load_config(None, {**SETTINGS, "data": str(prepared), "out": str(tmp_path / "whole")}))
-    assert whole.steps == 150
-
-    run = tmp_path / "cut"
+def interrupt(prepared: Path, run: Path, sig: int) -> str:
+    """Start a run in a child process and stop it with `sig` once its first checkpoint exists."""
     args = [f"{k}={v}" for k, v in {**SETTINGS, "data": prepared, "out": run}.items()]
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    proc = subprocess.Popen([sys.executable, "-m", "writersroom.train.train", *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "writersroom.train.train", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     first = run / "checkpoints" / "meta_000005.json"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 180
     while not first.exists() and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
+        time.sleep(0.01)
     proc.send_signal(sig)
-    output = proc.communicate(timeout=60)[0].decode()
+    output = proc.communicate(timeout=120)[0].decode()
     assert proc.returncode != 0, f"the run finished before it could be interrupted:\n{output}"
-    done = sorted(int(p.stem.split("_")[1]) for p in (run / "checkpoints").glob("meta_*.json"))
-    assert done and done[-1] < 150 and not (run / "model").exists()
-    if sig == signal.SIGINT:
-        assert "interrupted at step" in output
+    return output
 
-    resumed = train(load_config(None, {**SETTINGS, "data": str(prepared), "out": str(run)}))
-    assert resumed.steps == 150
-    assert resumed.val_loss_before == pytest.approx(whole.val_loss_before)
-    a, b = weights(tmp_path / "whole"), weights(run)
-    assert a.keys() == b.keys()
-    for name in a:
-        torch.testing.assert_close(a[name], b[name], rtol=1e-5, atol=1e-6, msg=name)
-    history = json.loads((run / "run.json").read_text())["history"]
-    assert [h["step"] for h in history] == [0, 75, 150]
+
+def test_interrupted_runs_resume_to_the_same_weights(prepared, tmp_path):
+    whole = train(
+        load_config(None, {**SETTINGS, "data": str(prepared), "out": str(tmp_path / "whole")})
+    )
+    assert whole.steps == SETTINGS["max_steps"]
+    for sig in (signal.SIGINT, signal.SIGKILL):
+        run = tmp_path / f"cut-{sig}"
+        output = interrupt(prepared, run, sig)
+        done = sorted(int(p.stem.split("_")[1]) for p in (run / "checkpoints").glob("meta_*.json"))
+        assert done and done[-1] < SETTINGS["max_steps"] and not (run / "model").exists()
+        if sig == signal.SIGINT:
+            assert "interrupted at step" in output
+
+        resumed = train(load_config(None, {**SETTINGS, "data": str(prepared), "out": str(run)}))
+        assert resumed.steps == SETTINGS["max_steps"]
+        assert resumed.val_loss_before == pytest.approx(whole.val_loss_before)
+        a, b = weights(tmp_path / "whole"), weights(run)
+        assert a.keys() == b.keys()
+        for name in a:
+            torch.testing.assert_close(a[name], b[name], rtol=1e-5, atol=1e-6, msg=name)
+        history = json.loads((run / "run.json").read_text())["history"]
+        assert [h["step"] for h in history] == [0, 30, 60]
 
 
 def test_resume_refuses_a_run_with_other_settings(prepared, tmp_path):

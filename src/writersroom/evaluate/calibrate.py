@@ -104,15 +104,6 @@ def fit_linear(
     return w, bias
 
 
-def standardize(rows: Sequence[Mapping[str, float]], features: Sequence[str]) -> dict[str, Any]:
-    """Means and scales of `features` over `rows`."""
-    x = np.array([[r[f] for f in features] for r in rows], dtype=np.float64)
-    scale = x.std(0)
-    scale[scale < 1e-9] = 1.0
-    return {"mean": dict(zip(features, x.mean(0).tolist(), strict=True)),
-            "scale": dict(zip(features, scale.tolist(), strict=True))}
-
-
 def kendall_tau(a: Sequence[float], b: Sequence[float]) -> float:
     """Kendall's tau-b (ties in either list handled); 0 when one list is constant.
 

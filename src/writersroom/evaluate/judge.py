@@ -17,19 +17,20 @@ still fails to parse is left out and counted, never guessed.
 from __future__ import annotations
 
 import functools
+import re
+import string
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
 from writersroom.errors import GenerationError
 from writersroom.evaluate.records import Judgment
 from writersroom.evaluate.script import SceneText
-from writersroom.llm.base import Backend, Request, complete_many
+from writersroom.llm.base import Backend, Message, Request, complete_many
 from writersroom.llm.structured import parse_json, schema_of
-from writersroom.story.prompt import Prompt
 
 QUESTIONS = ("advances", "goal", "logic")
 MAX_SCENES = 24            # judged scenes per script, spread evenly over it
@@ -46,11 +47,44 @@ class YesNo(BaseModel):
     answer: Literal["yes", "no"]
 
 
+_HEADER = re.compile(r"\A<!--(.*?)-->\s*", re.S)
+_PART = re.compile(r"^## (system|user)\s*$", re.M)
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A prompt file: a `<!-- ... -->` header (user, placeholders, rubric), then `## system`
+    and `## user` parts with `$placeholders` (the same layout as story/prompts)."""
+
+    name: str
+    header: str
+    system: str
+    user: str
+
+    @property
+    def placeholders(self) -> set[str]:
+        found = {m.group("named") or m.group("braced") or ""
+                 for part in (self.system, self.user)
+                 for m in string.Template.pattern.finditer(part)}
+        return found - {""}
+
+    def request(self, *, options: dict[str, Any], **values: str) -> Request:
+        system = string.Template(self.system).substitute(values).strip()
+        user = string.Template(self.user).substitute(values).strip()
+        messages = ((Message("system", system),) if system else ()) + (Message("user", user),)
+        return Request(messages=messages, **options)
+
+
 @functools.cache
 def prompt(name: str) -> Prompt:
     """The prompt file `evaluate/prompts/NAME.md`."""
     path = resources.files("writersroom.evaluate").joinpath("prompts").joinpath(f"{name}.md")
-    return Prompt.parse(name, path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    header = _HEADER.match(text)
+    assert header, f"prompt {name}.md must start with a <!-- ... --> comment"
+    parts = _PART.split(text[header.end() :])
+    sections = dict(zip(parts[1::2], (p.strip() for p in parts[2::2]), strict=True))
+    return Prompt(name, header.group(1).strip(), sections.get("system", ""), sections["user"])
 
 
 @dataclass(frozen=True)

@@ -135,13 +135,14 @@ class HFBackend:
         worker = threading.Thread(target=work, daemon=True)
         worker.start()
         generated: list[int] = []
-        shown = 0
+        shown, ended = 0, False
         try:
             while True:
                 item = tokens.get()
                 if isinstance(item, BaseException):
                     raise item
                 if item is None or item in self.eos:
+                    ended = item is not None
                     break
                 generated.append(item)
                 text = self.tokenizer.decode(generated, skip_special_tokens=True)
@@ -162,7 +163,8 @@ class HFBackend:
             if len(kept) > shown:
                 yield Delta(kept[shown:])
             finish = "length" if len(generated) >= request.max_tokens and not stopped else "stop"
-            yield Delta(usage=Usage(len(prompt), len(generated)), finish_reason=finish)
+            usage = Usage(len(prompt), len(generated) + ended)  # the end token counts, as in batch
+            yield Delta(usage=usage, finish_reason=finish)
         finally:
             cancel.set()
             worker.join()

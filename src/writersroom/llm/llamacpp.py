@@ -103,15 +103,20 @@ class LlamaCppBackend:
 
     def render(self, messages: Sequence[Message]) -> str:
         """The chat template applied to `messages`, ending with the assistant's turn."""
+        import jinja2
+
         bos, eos = self.engine.bos, self.engine.eos
-        return str(
-            self._template.render(
-                messages=[{"role": m.role, "content": m.content} for m in messages],
-                add_generation_prompt=True,
-                bos_token=self.engine.token_text(bos) if bos >= 0 else "",
-                eos_token=self.engine.token_text(eos) if eos >= 0 else "",
+        try:
+            return str(
+                self._template.render(
+                    messages=[{"role": m.role, "content": m.content} for m in messages],
+                    add_generation_prompt=True,
+                    bos_token=self.engine.token_text(bos) if bos >= 0 else "",
+                    eos_token=self.engine.token_text(eos) if eos >= 0 else "",
+                )
             )
-        )
+        except jinja2.TemplateError as exc:  # e.g. a template that refuses a system message
+            raise BackendRejected(f"{self.name}: the chat template refused: {exc}") from exc
 
     def tokenize(self, text: str) -> list[int]:
         tokens = self.engine.tokenize(text, add_special=self.engine.add_bos)

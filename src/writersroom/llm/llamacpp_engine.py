@@ -143,8 +143,9 @@ class LlamaEngine:
         if kv_unified is None:
             kv_unified = streams * _kv_bytes_per_token(lib, model) > _STREAMS_MAX_BYTES
         self.unified = kv_unified
-        self.kv_size = (kv_size or 2 * self.n_ctx) if kv_unified else streams
-        if self.kv_size < self.n_ctx + n_batch:
+        pool = kv_size or max(2 * self.n_ctx, self.n_ctx + n_batch)
+        self.kv_size = pool if kv_unified else streams
+        if kv_unified and self.kv_size < self.n_ctx + n_batch:
             raise ValueError(f"kv_size must be at least n_ctx + n_batch ({self.n_ctx + n_batch})")
         threads = n_threads or default_threads()
         cparams = lib.llama_context_default_params()

@@ -34,7 +34,7 @@ from __future__ import annotations
 import os
 import threading
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,7 @@ from writersroom.config import Settings
 from writersroom.errors import ConfigError, UnknownModel
 from writersroom.llm.base import Backend
 
-BACKEND_ALIASES = {
+BACKEND_ALIASES: dict[str, str] = {
     "llamacpp": "llamacpp",
     "gguf": "llamacpp",
     "llama.cpp": "llamacpp",
@@ -54,7 +54,7 @@ BACKEND_ALIASES = {
     "openai-compat": "openai",
     "fake": "fake",
 }
-_OPTIONS = {
+_OPTIONS: dict[str, set[str]] = {
     "llamacpp": {"n_ctx", "n_threads", "n_parallel", "kv_size", "kv_unified", "n_gpu_layers"},
     "hf": {"device", "dtype", "max_batch", "n_threads"},
     "openai": {"timeout", "max_retries", "max_concurrency", "extra_body", "structured"},
@@ -166,47 +166,68 @@ def _from_config(name: str, entry: Any, settings: Settings) -> ModelEntry:
     )
 
 
+Factory = Callable[[ModelEntry, Mapping[str, str]], Backend]
+
+
+def _fake(entry: ModelEntry, env: Mapping[str, str]) -> Backend:
+    from writersroom.llm.fake import FakeBackend
+
+    return FakeBackend()
+
+
+def _openai(entry: ModelEntry, env: Mapping[str, str]) -> Backend:
+    from writersroom.llm.openai_compat import OpenAICompatBackend
+
+    api_key = entry.api_key or (env.get(entry.api_key_env) if entry.api_key_env else None)
+    assert entry.base_url is not None and entry.model is not None
+    return OpenAICompatBackend(
+        entry.base_url,
+        entry.model,
+        api_key=api_key,
+        api_key_env=entry.api_key_env,
+        name=entry.name,
+        **dict(entry.options),
+    )
+
+
+def _llamacpp(entry: ModelEntry, env: Mapping[str, str]) -> Backend:
+    from writersroom.llm.llamacpp import LlamaCppBackend
+
+    assert entry.path is not None
+    return LlamaCppBackend(entry.path, **dict(entry.options))
+
+
+def _hf(entry: ModelEntry, env: Mapping[str, str]) -> Backend:
+    from writersroom.llm.hf import HFBackend
+
+    assert entry.path is not None
+    return HFBackend(entry.path, **dict(entry.options))
+
+
+# backend kind -> factory. Local models (those with a path) are loaded once per process.
+BACKENDS: dict[str, Factory] = {"fake": _fake, "openai": _openai, "llamacpp": _llamacpp, "hf": _hf}
 _LOADED: dict[tuple[Any, ...], Backend] = {}
 _LOCK = threading.Lock()
+
+
+def register_backend(kind: str, factory: Factory, options: Iterable[str] = ()) -> None:
+    """Make `backend = "KIND"` usable in models.toml; `options` are the extra keys it takes."""
+    BACKENDS[kind] = factory
+    BACKEND_ALIASES[kind] = kind
+    _OPTIONS[kind] = set(options)
 
 
 def open_backend(entry: ModelEntry, env: Mapping[str, str] | None = None) -> Backend:
     """The raw backend for an entry; local models are loaded once per process."""
     env = os.environ if env is None else env
-    if entry.backend == "fake":
-        from writersroom.llm.fake import FakeBackend
-
-        return FakeBackend()
-    if entry.backend == "openai":
-        from writersroom.llm.openai_compat import OpenAICompatBackend
-
-        api_key = entry.api_key or (env.get(entry.api_key_env) if entry.api_key_env else None)
-        assert entry.base_url is not None and entry.model is not None
-        return OpenAICompatBackend(
-            entry.base_url,
-            entry.model,
-            api_key=api_key,
-            api_key_env=entry.api_key_env,
-            name=entry.name,
-            **dict(entry.options),
-        )
-    assert entry.path is not None
+    factory = BACKENDS[entry.backend]
+    if entry.path is None:
+        return factory(entry, env)
     key = (entry.backend, str(Path(entry.path).resolve()), tuple(sorted(entry.options.items())))
     with _LOCK:
         if key not in _LOADED:
-            _LOADED[key] = _load_local(entry)
+            _LOADED[key] = factory(entry, env)
         return _LOADED[key]
-
-
-def _load_local(entry: ModelEntry) -> Backend:
-    assert entry.path is not None
-    if entry.backend == "llamacpp":
-        from writersroom.llm.llamacpp import LlamaCppBackend
-
-        return LlamaCppBackend(entry.path, **dict(entry.options))
-    from writersroom.llm.hf import HFBackend
-
-    return HFBackend(entry.path, **dict(entry.options))
 
 
 def wrap(backend: Backend, settings: Settings) -> Backend:

@@ -36,10 +36,11 @@ from writersroom.screenplay.typeset import (
     wrap,
 )
 
-CONTENT_KINDS = frozenset({"dialogue", "parenthetical", "lyrics"})   # count toward split minima
+CONTENT_KINDS = frozenset({"dialogue", "parenthetical", "lyrics"})  # count toward split minima
 
 
 # --- paragraphs -------------------------------------------------------------------------------
+
 
 @dataclass
 class Para:
@@ -51,9 +52,9 @@ class Para:
     text: str
     spans: list[tuple[int, int]]
     element: int
-    hang: float = 0.0            # the first line starts this far left (parenthetical "(")
-    suffix: int = 0              # trailing characters left out when centring: " (CONT'D)"
-    part: int = -1               # index into Dialogue.lines
+    hang: float = 0.0  # the first line starts this far left (parenthetical "(")
+    suffix: int = 0  # trailing characters left out when centring: " (CONT'D)"
+    part: int = -1  # index into Dialogue.lines
 
     @property
     def height(self) -> int:
@@ -62,12 +63,12 @@ class Para:
     def cut(self, start: int, end: int) -> Para:
         """The paragraph made of characters start..end, wrapped again."""
         runs = slice_runs(self.runs, start, end)
-        return replace(_para(self.kind, self.style, runs, self.element, self.hang),
-                       part=self.part)
+        return replace(_para(self.kind, self.style, runs, self.element, self.hang), part=self.part)
 
 
-def _para(kind: str, style: ElementStyle, runs: tuple[Run, ...], element: int,
-          hang: float = 0.0) -> Para:
+def _para(
+    kind: str, style: ElementStyle, runs: tuple[Run, ...], element: int, hang: float = 0.0
+) -> Para:
     if style.caps:
         runs = upper_runs(runs)
     text = "".join(r.text for r in runs)
@@ -75,8 +76,9 @@ def _para(kind: str, style: ElementStyle, runs: tuple[Run, ...], element: int,
     return Para(kind, style, runs, text, wrap(text, style.cells, first), element, hang)
 
 
-def _text_para(kind: str, style: ElementStyle, markup: str, element: int,
-               hang: float = 0.0) -> Para:
+def _text_para(
+    kind: str, style: ElementStyle, markup: str, element: int, hang: float = 0.0
+) -> Para:
     flags = style.bold * BOLD | style.italic * ITALIC | style.underline * UNDERLINE
     return _para(kind, style, parse_emphasis(markup, flags), element, hang)
 
@@ -94,6 +96,7 @@ def _split_points(para: Para) -> Iterator[tuple[int, int]]:
 
 
 # --- blocks: what the paginator moves around --------------------------------------------------
+
 
 @dataclass
 class Flow:
@@ -123,13 +126,11 @@ class Speech:
     def height(self) -> int:
         return self.cue.height + sum(p.height for p in self.parts)
 
-    @property
-    def content(self) -> int:
-        return sum(p.height for p in self.parts if p.kind in CONTENT_KINDS)
-
 
 @dataclass
 class Dual:
+    """Two speeches printed side by side; never split."""
+
     left: Speech
     right: Speech
     space: int
@@ -142,7 +143,7 @@ class Dual:
 
 @dataclass
 class Break:
-    pass
+    """A forced page break (`===`)."""
 
 
 Block = Flow | Speech | Dual | Break
@@ -151,7 +152,7 @@ Block = Flow | Speech | Dual | Break
 def build_blocks(doc: Screenplay, layout: PageLayout) -> list[Block]:
     blocks: list[Block] = []
     scene = -1
-    previous: dict[str, bool] = {}     # last speech's speakers in this scene -> voice-over?
+    previous: dict[str, bool] = {}  # last speech's speakers in this scene -> voice-over?
     elements = doc.elements
     i = 0
     while i < len(elements):
@@ -161,25 +162,33 @@ def build_blocks(doc: Screenplay, layout: PageLayout) -> list[Block]:
                 scene += 1
                 previous = {}
                 st = layout.scene_heading
-                blocks.append(Flow(_text_para("scene_heading", st, text, i), st.space_before,
-                                    scene))
+                blocks.append(
+                    Flow(_text_para("scene_heading", st, text, i), st.space_before, scene)
+                )
             case Action(text=text, centered=True):
                 st = layout.centered
                 lines = "\n".join(line.strip() for line in text.split("\n"))
-                blocks.append(Flow(_text_para("centered", st, lines, i), st.space_before,
-                                    scene, splittable=True))
+                blocks.append(
+                    Flow(
+                        _text_para("centered", st, lines, i),
+                        st.space_before,
+                        scene,
+                        splittable=True,
+                    )
+                )
             case Action(text=text):
                 st = layout.action
-                blocks.append(Flow(_text_para("action", st, text, i), st.space_before, scene,
-                                    splittable=True))
+                blocks.append(
+                    Flow(_text_para("action", st, text, i), st.space_before, scene, splittable=True)
+                )
             case Lyrics(text=text):
                 st = layout.lyrics
-                blocks.append(Flow(_text_para("lyrics", st, text, i), st.space_before, scene,
-                                    splittable=True))
+                blocks.append(
+                    Flow(_text_para("lyrics", st, text, i), st.space_before, scene, splittable=True)
+                )
             case Transition(text=text):
                 st = layout.transition
-                blocks.append(Flow(_text_para("transition", st, text, i), st.space_before,
-                                    scene))
+                blocks.append(Flow(_text_para("transition", st, text, i), st.space_before, scene))
             case Dialogue():
                 nxt = elements[i + 1] if i + 1 < len(elements) else None
                 pair = [el, nxt] if isinstance(nxt, Dialogue) and nxt.dual and not el.dual else [el]
@@ -187,13 +196,16 @@ def build_blocks(doc: Screenplay, layout: PageLayout) -> list[Block]:
                 for n, speech in enumerate(pair):
                     assert isinstance(speech, Dialogue)
                     contd = layout.automatic_contd and _continues(speech, previous, layout)
-                    speeches.append(_speech(speech, i + n, scene, layout,
-                                            n if len(pair) == 2 else None, contd))
-                previous = {_name(d): _voice_over(d, layout) for d in pair
-                            if isinstance(d, Dialogue)}
+                    speeches.append(
+                        _speech(speech, i + n, scene, layout, n if len(pair) == 2 else None, contd)
+                    )
+                previous = {
+                    _name(d): _voice_over(d, layout) for d in pair if isinstance(d, Dialogue)
+                }
                 if len(speeches) == 2:
-                    blocks.append(Dual(speeches[0], speeches[1], layout.character.space_before,
-                                        scene))
+                    blocks.append(
+                        Dual(speeches[0], speeches[1], layout.character.space_before, scene)
+                    )
                 else:
                     blocks.append(speeches[0])
                 i += len(pair)
@@ -201,7 +213,7 @@ def build_blocks(doc: Screenplay, layout: PageLayout) -> list[Block]:
             case PageBreak():
                 blocks.append(Break())
             case _:
-                pass                         # sections, synopses, notes, boneyard: not printed
+                pass  # sections, synopses, notes, boneyard: not printed
         i += 1
     return blocks
 
@@ -224,8 +236,9 @@ def _continues(el: Dialogue, previous: dict[str, bool], layout: PageLayout) -> b
     return name in previous and not previous[name] and not _voice_over(el, layout)
 
 
-def _speech(el: Dialogue, element: int, scene: int, layout: PageLayout, column: int | None,
-            contd: bool) -> Speech:
+def _speech(
+    el: Dialogue, element: int, scene: int, layout: PageLayout, column: int | None, contd: bool
+) -> Speech:
     if column is None:
         cue_st, paren_st, dia_st = layout.character, layout.parenthetical, layout.dialogue
     else:
@@ -238,8 +251,9 @@ def _speech(el: Dialogue, element: int, scene: int, layout: PageLayout, column: 
     parts: list[Para] = []
     for n, line in enumerate(el.lines):
         if isinstance(line, Parenthetical):
-            part = _text_para("parenthetical", paren_st, line.text.strip(), element,
-                              hang=layout.paren_hang)
+            part = _text_para(
+                "parenthetical", paren_st, line.text.strip(), element, hang=layout.paren_hang
+            )
         else:
             lyric = all(row.lstrip().startswith("~") for row in line.split("\n"))
             part = _para("lyrics" if lyric else "dialogue", dia_st, _sung(line, dia_st), element)
@@ -265,12 +279,16 @@ def _sung(text: str, style: ElementStyle) -> tuple[Run, ...]:
         if n:
             runs.append(Run("\n"))
         sung = row.lstrip().startswith("~")
-        runs.extend(parse_emphasis(row.lstrip()[1:].lstrip() if sung else row,
-                                   base | ITALIC if sung else base))
+        runs.extend(
+            parse_emphasis(
+                row.lstrip()[1:].lstrip() if sung else row, base | ITALIC if sung else base
+            )
+        )
     return tuple(runs)
 
 
 # --- splitting --------------------------------------------------------------------------------
+
 
 def split_flow(block: Flow, room: int) -> tuple[Flow, Flow] | None:
     """The fullest legal split of an action paragraph whose top fits in `room` lines."""
@@ -293,9 +311,9 @@ def split_flow(block: Flow, room: int) -> tuple[Flow, Flow] | None:
 class _SpeechSplit:
     top: list[Para]
     bottom: list[Para]
-    sentence: bool               # the break falls inside a part, after a sentence
-    rest: int                    # content lines left for the next page, counted on the
-                                 # unsplit wrapping (the line holding the break stays on top)
+    sentence: bool  # the break falls inside a part, after a sentence
+    rest: int  # content lines left for the next page, counted on the
+    # unsplit wrapping (the line holding the break stays on top)
 
 
 def _content(parts: Sequence[Para]) -> int:
@@ -305,15 +323,18 @@ def _content(parts: Sequence[Para]) -> int:
 def _speech_splits(block: Speech) -> Iterator[_SpeechSplit]:
     parts = block.parts
     for i, part in enumerate(parts):
-        after = _content(parts[i + 1:])
+        after = _content(parts[i + 1 :])
         if part.kind != "parenthetical" and part.height >= 3:
             for top_end, start in _split_points(part):
                 line = next(n for n, (_, b) in enumerate(part.spans) if b >= top_end)
-                yield _SpeechSplit([*parts[:i], part.cut(0, top_end)],
-                                   [part.cut(start, len(part.text)), *parts[i + 1:]], True,
-                                   part.height - line - 1 + after)
+                yield _SpeechSplit(
+                    [*parts[:i], part.cut(0, top_end)],
+                    [part.cut(start, len(part.text)), *parts[i + 1 :]],
+                    True,
+                    part.height - line - 1 + after,
+                )
         if i + 1 < len(parts):
-            yield _SpeechSplit(parts[: i + 1], parts[i + 1:], False, after)
+            yield _SpeechSplit(parts[: i + 1], parts[i + 1 :], False, after)
 
 
 def _continued(cue: Para, layout: PageLayout) -> Para:
@@ -346,18 +367,22 @@ def split_speech(block: Speech, room: int, layout: PageLayout) -> tuple[Speech, 
 
 
 def force_split_flow(block: Flow, lines: int) -> tuple[Flow, Flow] | None:
+    """A paragraph taller than a page with no sentence to break at: break it after `lines`."""
     spans = block.para.spans
     if len(spans) <= lines:
         return None
     cut = spans[lines - 1][1]
     text = block.para.text
     start = spans[lines][0]
-    return (replace(block, para=block.para.cut(0, cut)),
-            replace(block, para=block.para.cut(start, len(text)), space=0))
+    return (
+        replace(block, para=block.para.cut(0, cut)),
+        replace(block, para=block.para.cut(start, len(text)), space=0),
+    )
 
 
-def force_split_speech(block: Speech, room: int,
-                        layout: PageLayout) -> tuple[Speech, Speech] | None:
+def force_split_speech(
+    block: Speech, room: int, layout: PageLayout
+) -> tuple[Speech, Speech] | None:
     """A dialogue block taller than a page with no legal split: break it at a line."""
     budget = room - block.cue.height
     top: list[Para] = []

@@ -32,6 +32,7 @@ import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
 
 from writersroom.errors import FormatError
+from writersroom.screenplay import markup
 from writersroom.screenplay.fdx_title import read_title_page, title_paragraphs
 from writersroom.screenplay.model import (
     Action,
@@ -49,7 +50,6 @@ from writersroom.screenplay.model import (
     Synopsis,
     Transition,
 )
-from writersroom.screenplay.typeset import parse_emphasis
 
 __all__ = ["markup_to_runs", "parse", "parse_with_warnings", "render", "runs_to_markup"]
 
@@ -68,7 +68,6 @@ _QUIET_ACTION = {
     "Cast List",
 }
 _SPEECH = {"Parenthetical", "Dialogue", "Lyric"}
-_HIDDEN = re.compile(r"(\[\[.*?\]\]|/\*.*?\*/)", re.DOTALL)  # notes and boneyard: verbatim
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -267,19 +266,7 @@ def _split_lines(runs: list[tuple[str, int]]) -> list[tuple[str, int]]:
 
 def markup_to_runs(text: str) -> list[tuple[str, int]]:
     """A Fountain string as (text, flags) runs; inline notes and boneyard stay as plain text."""
-    out: list[tuple[str, int]] = []
-    for k, piece in enumerate(_HIDDEN.split(text)):
-        if k % 2:
-            out.append((piece, 0))
-        else:
-            out += [(r.text, r.flags) for r in parse_emphasis(piece)]
-    merged: list[tuple[str, int]] = []
-    for piece_text, flags in out:
-        if merged and merged[-1][1] == flags:
-            merged[-1] = (merged[-1][0] + piece_text, flags)
-        elif piece_text:
-            merged.append((piece_text, flags))
-    return merged
+    return markup.runs(text)
 
 
 def _clean(text: str) -> str:

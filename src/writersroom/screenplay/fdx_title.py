@@ -88,7 +88,7 @@ def read_title_page(paragraphs: list[tuple[str, str]]) -> tuple[TitleField, ...]
         else:
             values.setdefault("Notes" if "Contact" in values else "Contact", []).append(text)
     keys = sorted(values, key=lambda k: _ORDER.index(k) if k in _ORDER else len(_ORDER))
-    return tuple(TitleField(key, "\n".join(values[key])) for key in keys)
+    return tuple(TitleField(key, "\n".join(v for v in values[key] if v)) for key in keys)
 
 
 def _centred(blocks: list[str], values: dict[str, list[str]]) -> None:

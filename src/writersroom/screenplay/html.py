@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
+from writersroom.screenplay.markup import runs, visible
 from writersroom.screenplay.model import (
     Action,
     Boneyard,
@@ -24,7 +25,6 @@ from writersroom.screenplay.model import (
     Synopsis,
     Transition,
 )
-from writersroom.screenplay.typeset import parse_emphasis
 
 __all__ = ["render"]
 
@@ -150,17 +150,17 @@ def _title_page(doc: Screenplay) -> str:
 def _inline(text: str) -> str:
     """Fountain markup as escaped HTML with <b>, <i>, <u>; notes and boneyard dropped."""
     out = []
-    for run in parse_emphasis(text):
-        piece = escape(run.text)
-        if run.underline:
+    for piece_text, flags in runs(text, keep_hidden=False):
+        piece = escape(piece_text)
+        if flags & 4:
             piece = f"<u>{piece}</u>"
-        if run.italic:
+        if flags & 2:
             piece = f"<i>{piece}</i>"
-        if run.bold:
+        if flags & 1:
             piece = f"<b>{piece}</b>"
         out.append(piece)
     return "".join(out)
 
 
 def _plain(text: str) -> str:
-    return "".join(run.text for run in parse_emphasis(text)).replace("\n", " ")
+    return visible(text).replace("\n", " ")

@@ -46,7 +46,8 @@ Line = str | Parenthetical       # a dialogue paragraph (may hold newlines) or a
 class Dialogue:
     speaker: str                          # the cue without extension: "STEEL"
     lines: tuple[Line, ...] = ()
-    extension: str | None = None          # cue == f"{speaker} ({extension})": "V.O.", "V.O.) (CONT'D"
+    # cue == f"{speaker} ({extension})": "V.O.", or "V.O.) (CONT'D" for stacked extensions
+    extension: str | None = None
     dual: bool = False                    # the second speaker of a dual-dialogue pair
 
     @property

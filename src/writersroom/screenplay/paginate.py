@@ -52,15 +52,15 @@ __all__ = ["Page", "PlacedLine", "SceneSpan", "page_count", "paginate", "scene_s
 class PlacedLine:
     """One printed line: where it goes and what it comes from."""
 
-    y: int                       # lines below the first body line (negative: in the header)
-    x: float                     # inches from the left edge of the page to the first character
-    kind: str                    # scene_heading, action, centered, character, parenthetical,
-                                 # dialogue, lyrics, transition, more, contd, page_number,
-                                 # scene_number, title
-    runs: tuple[Run, ...]        # the text in styled pieces
-    element: int = -1            # index into Screenplay.elements (-1: title page, page number)
-    scene: int = -1              # 0-based scene index (-1: before the first scene heading)
-    part: int = -1               # index into Dialogue.lines (-1: the cue, or not dialogue)
+    y: int  # lines below the first body line (negative: in the header)
+    x: float  # inches from the left edge of the page to the first character
+    kind: str  # scene_heading, action, centered, character, parenthetical,
+    # dialogue, lyrics, transition, more, contd, page_number,
+    # scene_number, title
+    runs: tuple[Run, ...]  # the text in styled pieces
+    element: int = -1  # index into Screenplay.elements (-1: title page, page number)
+    scene: int = -1  # 0-based scene index (-1: before the first scene heading)
+    part: int = -1  # index into Dialogue.lines (-1: the cue, or not dialogue)
 
     @property
     def text(self) -> str:
@@ -90,14 +90,15 @@ _FURNITURE = frozenset({"page_number", "scene_number", "more", "contd"})
 class SceneSpan:
     """Where a scene starts and how long it runs, the way Final Draft's scene report says it."""
 
-    scene: int          # 0-based scene index
-    element: int        # index of its SceneHeading in Screenplay.elements
-    page: int           # printed page number where the heading sits
-    lines: int          # body lines it covers, blank lines included
-    eighths: int        # length in eighths of a page (at least 1)
+    scene: int  # 0-based scene index
+    element: int  # index of its SceneHeading in Screenplay.elements
+    page: int  # printed page number where the heading sits
+    lines: int  # body lines it covers, blank lines included
+    eighths: int  # length in eighths of a page (at least 1)
 
 
 # --- placing ----------------------------------------------------------------------------------
+
 
 @dataclass
 class _Sheet:
@@ -108,6 +109,11 @@ class _Sheet:
     lines: list[PlacedLine] = field(default_factory=list)
     y: int = 0
     number: int = 1
+
+    @property
+    def header_y(self) -> int:
+        """The grid line of the page number: 0.5 in from the top is 3 lines above the body."""
+        return round((self.layout.page_number_top - self.layout.top_margin) * self.layout.lpi)
 
     @property
     def room(self) -> int:
@@ -122,8 +128,15 @@ class _Sheet:
             return
         if self.number > 1:
             label = f"{self.number}."
-            self.lines.append(_placed_right(self.layout, -3, self.layout.page_number_right,
-                                            "page_number", (Run(label),)))
+            self.lines.append(
+                _placed_right(
+                    self.layout,
+                    self.header_y,
+                    self.layout.page_number_right,
+                    "page_number",
+                    (Run(label),),
+                )
+            )
         self.pages.append(Page(self.number, tuple(self.lines)))
         self.lines = []
         self.y = 0
@@ -134,7 +147,7 @@ class _Sheet:
         st = para.style
         text = para.text
         for n, (a, b) in enumerate(para.spans):
-            length = len(text[a:b].rstrip(" "))         # trailing spaces are not printed
+            length = len(text[a:b].rstrip(" "))  # trailing spaces are not printed
             runs = slice_runs(para.runs, a, a + length)
             if st.align == "right":
                 x = st.right - length * self.layout.cell
@@ -144,8 +157,9 @@ class _Sheet:
                 x = (st.left + st.right) / 2 - length * self.layout.cell / 2
             else:
                 x = st.left - (para.hang if n == 0 else 0.0)
-            self.lines.append(PlacedLine(y, round(x, 4), para.kind, runs,
-                                         para.element, scene, para.part))
+            self.lines.append(
+                PlacedLine(y, round(x, 4), para.kind, runs, para.element, scene, para.part)
+            )
             y += 1
         return y
 
@@ -154,7 +168,7 @@ class _Sheet:
 
     def put_speech(self, block: Speech, *, contd: bool = False) -> None:
         y = self.y + self.space(block)
-        if contd:                                # NAME (CONT'D) in the header line above
+        if contd:  # NAME (CONT'D) in the header line above
             self.put(block.cue, -1, block.scene)
         else:
             y = self.put(block.cue, y, block.scene)
@@ -164,8 +178,11 @@ class _Sheet:
 
     def put_more(self, block: Speech) -> None:
         st = self.layout.character
-        self.lines.append(PlacedLine(self.y, st.left, "more", (Run(self.layout.more),),
-                                     block.element, block.scene))
+        self.lines.append(
+            PlacedLine(
+                self.y, st.left, "more", (Run(self.layout.more),), block.element, block.scene
+            )
+        )
 
     def put_dual(self, block: Dual) -> None:
         y0 = self.y + self.space(block)
@@ -178,8 +195,9 @@ class _Sheet:
         self.y = max(ends)
 
 
-def _placed_right(layout: PageLayout, y: int, right: float, kind: str,
-                  runs: tuple[Run, ...]) -> PlacedLine:
+def _placed_right(
+    layout: PageLayout, y: int, right: float, kind: str, runs: tuple[Run, ...]
+) -> PlacedLine:
     length = sum(len(r.text) for r in runs)
     return PlacedLine(y, round(right - length * layout.cell, 4), kind, runs)
 
@@ -211,26 +229,27 @@ def paginate(doc: Screenplay, layout: PageLayout | None = None) -> list[Page]:
         if isinstance(block, Break):
             sheet.finish()
             continue
-        _place(sheet, block, blocks[i + 1:i + 2], lines_per_page)
+        _place(sheet, block, blocks[i + 1 : i + 2], lines_per_page)
     sheet.finish()
     pages = sheet.pages
     if layout.scene_numbers != "none":
         pages = [_with_scene_numbers(page, doc.elements, layout) for page in pages]
-    title = [PlacedLine(y, x, "title", runs) for y, x, runs in
-             title_page_lines(doc.title_page, layout)]
+    title = [
+        PlacedLine(y, x, "title", runs) for y, x, runs in title_page_lines(doc.title_page, layout)
+    ]
     if title:
         pages.insert(0, Page(None, tuple(title)))
     return pages
 
 
-def _place(sheet: _Sheet, block: Flow | Speech | Dual, following: Sequence[Block],
-           lines_per_page: int) -> None:
+def _place(
+    sheet: _Sheet, block: Flow | Speech | Dual, following: Sequence[Block], lines_per_page: int
+) -> None:
     layout = sheet.layout
     if isinstance(block, Dual):
-        if block.height > lines_per_page:        # cannot stand side by side on any page
+        if block.height > lines_per_page:  # cannot stand side by side on any page
             _place(sheet, block.left, (), lines_per_page)
-            _place(sheet, replace(block.right, space=block.left.space), following,
-                   lines_per_page)
+            _place(sheet, replace(block.right, space=block.left.space), following, lines_per_page)
             return
         if sheet.space(block) + block.height > sheet.room:
             sheet.finish()
@@ -265,7 +284,7 @@ def _place(sheet: _Sheet, block: Flow | Speech | Dual, following: Sequence[Block
         split = split_speech(block, cue_room, layout)
         if split is None and sheet.y == 0:
             split = force_split_speech(block, cue_room, layout)
-            if split is None:                    # nothing to break: let it run off the page
+            if split is None:  # nothing to break: let it run off the page
                 sheet.put_speech(block, contd=contd)
                 return
         if split is None:
@@ -299,16 +318,19 @@ def _with_scene_numbers(page: Page, elements: Sequence[Element], layout: PageLay
         label = heading.number or str(line.scene + 1)
         runs = (Run(label),)
         if layout.scene_numbers in ("left", "both"):
-            extra.append(PlacedLine(line.y, layout.scene_number_left, "scene_number", runs,
-                                    line.element, line.scene))
+            extra.append(
+                PlacedLine(
+                    line.y, layout.scene_number_left, "scene_number", runs, line.element, line.scene
+                )
+            )
         if layout.scene_numbers in ("right", "both"):
-            placed = _placed_right(layout, line.y, layout.scene_number_right, "scene_number",
-                                   runs)
+            placed = _placed_right(layout, line.y, layout.scene_number_right, "scene_number", runs)
             extra.append(replace(placed, element=line.element, scene=line.scene))
     return replace(page, lines=page.lines + tuple(extra)) if extra else page
 
 
 # --- derived figures --------------------------------------------------------------------------
+
 
 def page_count(doc: Screenplay, layout: PageLayout | None = None) -> int:
     """Printed pages, the title page included."""
@@ -322,10 +344,10 @@ def scene_spans(pages: Sequence[Page], layout: PageLayout | None = None) -> list
     layout = layout or PageLayout()
     per_page = layout.body_lines
     body_pages = [page for page in pages if page.number is not None]
-    first: dict[int, tuple[int, int]] = {}            # scene -> (heading element, page)
+    first: dict[int, tuple[int, int]] = {}  # scene -> (heading element, page)
     lines: dict[int, int] = {}
     for n, page in enumerate(body_pages):
-        starts: dict[int, int] = {}                   # scene -> its first y on this page
+        starts: dict[int, int] = {}  # scene -> its first y on this page
         last_y = -1
         for ln in page.body():
             if ln.y < 0:
@@ -343,6 +365,13 @@ def scene_spans(pages: Sequence[Page], layout: PageLayout | None = None) -> list
             top = 0 if scene not in first or first[scene][1] != page.number else starts[scene]
             bottom = starts[nxt] if nxt is not None else end
             lines[scene] = lines.get(scene, 0) + max(bottom - top, 0)
-    return [SceneSpan(scene, element, page_no, lines.get(scene, 0),
-                      max(1, round(lines.get(scene, 0) * 8 / per_page)))
-            for scene, (element, page_no) in sorted(first.items())]
+    return [
+        SceneSpan(
+            scene,
+            element,
+            page_no,
+            lines.get(scene, 0),
+            max(1, round(lines.get(scene, 0) * 8 / per_page)),
+        )
+        for scene, (element, page_no) in sorted(first.items())
+    ]

@@ -1,4 +1,4 @@
-"""PDF export in industry layout, paginated like Final Draft (extra: pdf, i.e. ReportLab).
+"""PDF export in industry layout, paginated like Final Draft (ReportLab, imported inside).
 
 `render(doc, out, layout)` paginates the screenplay (`paginate.py`) and draws every placed line
 on a grid of 12 pt Courier cells: 10 characters per inch, 6 lines per inch. Emphasis markup in
@@ -32,47 +32,71 @@ if TYPE_CHECKING:
 
 __all__ = ["render", "render_pages"]
 
-_TTF = {0: "CourierPrime-Regular", BOLD: "CourierPrime-Bold", ITALIC: "CourierPrime-Italic",
-        BOLD | ITALIC: "CourierPrime-BoldItalic"}
-_BASE14 = {0: "Courier", BOLD: "Courier-Bold", ITALIC: "Courier-Oblique",
-           BOLD | ITALIC: "Courier-BoldOblique"}
-FONT_DIR = "fonts"                          # package folder of the bundled TTFs
+_TTF = {
+    0: "CourierPrime-Regular",
+    BOLD: "CourierPrime-Bold",
+    ITALIC: "CourierPrime-Italic",
+    BOLD | ITALIC: "CourierPrime-BoldItalic",
+}
+_BASE14 = {
+    0: "Courier",
+    BOLD: "Courier-Bold",
+    ITALIC: "Courier-Oblique",
+    BOLD | ITALIC: "Courier-BoldOblique",
+}
+FONT_DIR = "fonts"  # package folder of the bundled TTFs
 
 
 @dataclass(frozen=True)
 class _Fonts:
-    names: dict[int, str]                   # style flags -> registered font name
-    ascent: float                           # the regular face's ascent, in ems
+    names: dict[int, str]  # style flags -> registered font name
+    ascent: float  # the regular face's ascent, in ems
 
 
-_bundled: _Fonts | None = None              # Courier Prime, registered once per process
+_bundled: _Fonts | None = None  # Courier Prime, registered once per process
 
 
 def render(doc: Screenplay, out: BinaryIO, layout: PageLayout | None = None) -> None:
     """Write `doc` as a PDF to the binary stream `out`."""
     layout = layout or PageLayout()
-    render_pages(paginate(doc, layout), out, layout, title=visible(doc.title or ""),
-                 author=visible(doc.title_value("Author") or doc.title_value("Authors") or ""))
+    render_pages(
+        paginate(doc, layout),
+        out,
+        layout,
+        title=visible(doc.title or ""),
+        author=visible(doc.title_value("Author") or doc.title_value("Authors") or ""),
+    )
 
 
-def render_pages(pages: Sequence[Page], out: BinaryIO, layout: PageLayout | None = None, *,
-                 title: str = "", author: str = "") -> None:
+def render_pages(
+    pages: Sequence[Page],
+    out: BinaryIO,
+    layout: PageLayout | None = None,
+    *,
+    title: str = "",
+    author: str = "",
+) -> None:
     """Draw already paginated pages (from `paginate`) to `out` as a PDF."""
     try:
         from reportlab import rl_config
         from reportlab.pdfgen.canvas import Canvas
-    except ImportError as exc:                  # pragma: no cover - reportlab is a dependency
+    except ImportError as exc:  # pragma: no cover - reportlab is a dependency
         raise MissingExtra("pdf", "reportlab") from exc
     layout = layout or PageLayout()
     fonts = _load_fonts(layout.font)
     width, height = (v * 72 for v in layout.page_size)
-    canvas = Canvas(out, pagesize=(width, height), pageCompression=1,
-                    initialFontName=fonts.names[0], initialFontSize=layout.font_size)
+    canvas = Canvas(
+        out,
+        pagesize=(width, height),
+        pageCompression=1,
+        initialFontName=fonts.names[0],
+        initialFontSize=layout.font_size,
+    )
     canvas.setTitle(title or "Screenplay")
     if author:
         canvas.setAuthor(author)
     canvas.setCreator("writersroom")
-    if not pages:                                # an empty script still makes a valid PDF
+    if not pages:  # an empty script still makes a valid PDF
         canvas.showPage()
     for page in pages:
         _draw_page(canvas, page, layout, fonts, height)
@@ -87,8 +111,9 @@ def render_pages(pages: Sequence[Page], out: BinaryIO, layout: PageLayout | None
         rl_config.useA85 = armour
 
 
-def _draw_page(canvas: Canvas, page: Page, layout: PageLayout, fonts: _Fonts,
-               height: float) -> None:
+def _draw_page(
+    canvas: Canvas, page: Page, layout: PageLayout, fonts: _Fonts, height: float
+) -> None:
     size = layout.font_size
     cell = layout.cell * 72
     text = canvas.beginText()

@@ -56,7 +56,7 @@ _PAGE_NUMBER = re.compile(r"\(?\d{1,4}[A-Z]?\.?\)?")
 _SCENE_NUMBER = re.compile(r"[0-9A-Z][0-9A-Z.\-]{0,9}", re.IGNORECASE)
 _HEADING = re.compile(r"(?:INT|EXT|EST|INT\.?/EXT|EXT\.?/INT|I/E|I\./E)[. ]", re.IGNORECASE)
 _MORE = re.compile(r"\(\s*MORE\s*\)", re.IGNORECASE)
-_CONTINUED = re.compile(r"\(?CONTINUED\)?:?", re.IGNORECASE)      # scene continueds
+_CONTINUED = re.compile(r"\(?CONTINUED\)?:?", re.IGNORECASE)  # scene continueds
 _CONTD = re.compile(r"\s*\(\s*(?:CONT['’]?D|CONT\.|CONTINUED|CONTINUING)\s*\)", re.IGNORECASE)
 _CREDIT = re.compile(r"(?:(?:screenplay|written|story|teleplay)\s+)?by\b.*", re.IGNORECASE)
 _INCH = 72.0
@@ -67,7 +67,7 @@ class _Row:
     """One printed line: position in inches and text with emphasis markup."""
 
     page: int
-    y: float                     # top of the glyphs, from the top of the page
+    y: float  # top of the glyphs, from the top of the page
     x0: float
     x1: float
     text: str
@@ -87,15 +87,18 @@ def parse(data: bytes) -> Screenplay:
         pages, size = _text_layer(data)
     except MissingExtra:
         raise
-    except Exception as exc:                     # pdfminer raises many unrelated types
+    except Exception as exc:  # pdfminer raises many unrelated types
         raise FormatError(f"cannot read the PDF: {exc}") from exc
     if not any(pages):
-        raise FormatError("the PDF has no text layer (a scanned script?); "
-                          "run it through OCR first, e.g. `ocrmypdf in.pdf out.pdf`")
+        raise FormatError(
+            "the PDF has no text layer (a scanned script?); "
+            "run it through OCR first, e.g. `ocrmypdf in.pdf out.pdf`"
+        )
     return _Reader(pages, size).screenplay()
 
 
 # --- text layer to rows ----------------------------------------------------------------------
+
 
 def _text_layer(data: bytes) -> tuple[list[list[_Row]], tuple[float, float]]:
     """Every page's glyphs, read with PDFium (pypdfium2, which pdfplumber installs): some
@@ -103,7 +106,7 @@ def _text_layer(data: bytes) -> tuple[list[list[_Row]], tuple[float, float]]:
     try:
         import pypdfium2 as pdfium
         import pypdfium2.raw as raw
-    except ImportError as exc:                   # pragma: no cover - a base dependency
+    except ImportError as exc:  # pragma: no cover - a base dependency
         raise MissingExtra("pdf", "pypdfium2") from exc
 
     document = pdfium.PdfDocument(data)
@@ -123,21 +126,31 @@ def _text_layer(data: bytes) -> tuple[list[list[_Row]], tuple[float, float]]:
             glyphs = []
             for k in range(textpage.count_chars()):
                 code = raw.FPDFText_GetUnicode(handle, k)
-                if code in (0, 10, 13, 32) or raw.FPDFText_IsGenerated(handle, k) or \
-                        not raw.FPDFText_GetLooseCharBox(handle, k, box):
-                    continue                         # spaces come back from the gaps
+                if (
+                    code in (0, 10, 13, 32)
+                    or raw.FPDFText_IsGenerated(handle, k)
+                    or not raw.FPDFText_GetLooseCharBox(handle, k, box)
+                ):
+                    continue  # spaces come back from the gaps
                 raw.FPDFText_GetFontInfo(handle, k, name, 128, ctypes.byref(flags))
                 font = name.value.decode("latin-1").lower()
-                if flags.value & 64:                 # PDF font flag: Italic
+                if flags.value & 64:  # PDF font flag: Italic
                     font += " italic"
-                glyphs.append({"text": "-" if code == 2 else chr(code),  # 2: a line-end hyphen
-                               "x0": box.left, "x1": box.right,
-                               "top": height - box.top, "bottom": height - box.bottom,
-                               "width": box.right - box.left, "fontname": font})
+                glyphs.append(
+                    {
+                        "text": "-" if code == 2 else chr(code),  # 2: a line-end hyphen
+                        "x0": box.left,
+                        "x1": box.right,
+                        "top": height - box.top,
+                        "bottom": height - box.bottom,
+                        "width": box.right - box.left,
+                        "fontname": font,
+                    }
+                )
             rules = []
             for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
                 left, bottom, right, top = obj.get_bounds()
-                if top - bottom < 3 and right - left > 2:        # a rule under text
+                if top - bottom < 3 and right - left > 2:  # a rule under text
                     rules.append((left, right, height - top))
             pages.append(_page_rows(n, glyphs, rules))
             textpage.close()
@@ -147,9 +160,10 @@ def _text_layer(data: bytes) -> tuple[list[list[_Row]], tuple[float, float]]:
     return pages, size
 
 
-def _page_rows(number: int, glyphs: list[dict[str, Any]],
-               rules: list[tuple[float, float, float]]) -> list[_Row]:
-    seen: set[tuple[str, int, int]] = set()     # some writers draw every glyph twice
+def _page_rows(
+    number: int, glyphs: list[dict[str, Any]], rules: list[tuple[float, float, float]]
+) -> list[_Row]:
+    seen: set[tuple[str, int, int]] = set()  # some writers draw every glyph twice
     chars = []
     for c in sorted(glyphs, key=lambda c: (c["top"], c["x0"])):
         key = (c["text"], round(c["x0"] * 4), round(c["top"] * 4))
@@ -157,7 +171,7 @@ def _page_rows(number: int, glyphs: list[dict[str, Any]],
             seen.add(key)
             chars.append(c)
     lines: list[list[dict[str, Any]]] = []
-    for c in chars:                              # a line: glyph tops within 3 pt
+    for c in chars:  # a line: glyph tops within 3 pt
         if lines and c["top"] - lines[-1][0]["top"] < 3:
             lines[-1].append(c)
         else:
@@ -171,13 +185,17 @@ def _page_rows(number: int, glyphs: list[dict[str, Any]],
         for (_, x1, _), (x0, _, piece) in itertools.pairwise(segments):
             text += " " * max(1, round((x0 - x1) / cell)) + piece
         if text.strip():
-            rows.append(_Row(number, line[0]["top"] / _INCH, segments[0][0], segments[-1][1],
-                             text, segments))
+            rows.append(
+                _Row(
+                    number, line[0]["top"] / _INCH, segments[0][0], segments[-1][1], text, segments
+                )
+            )
     return rows
 
 
-def _segments(chars: list[dict[str, Any]],
-              rules: list[tuple[float, float, float]]) -> list[tuple[float, float, str]]:
+def _segments(
+    chars: list[dict[str, Any]], rules: list[tuple[float, float, float]]
+) -> list[tuple[float, float, str]]:
     """Split a line where a gap wider than two character cells has no glyph (dual dialogue,
     scene numbers in the margins)."""
     segments: list[tuple[float, float, str]] = []
@@ -188,8 +206,9 @@ def _segments(chars: list[dict[str, Any]],
             while group and not group[-1]["text"].strip():
                 group.pop()
             if group:
-                segments.append((group[0]["x0"] / _INCH, group[-1]["x1"] / _INCH,
-                                 _markup(group, rules)))
+                segments.append(
+                    (group[0]["x0"] / _INCH, group[-1]["x1"] / _INCH, _markup(group, rules))
+                )
             start = i
     return segments
 
@@ -201,8 +220,10 @@ def _style(char: dict[str, Any], rules: list[tuple[float, float, float]]) -> tup
     if not rules:
         return marks, False
     centre = (char["x0"] + char["x1"]) / 2
-    under = any(x0 <= centre <= x1 and char["bottom"] - 6 <= top <= char["bottom"] + 3
-                for x0, x1, top in rules)
+    under = any(
+        x0 <= centre <= x1 and char["bottom"] - 6 <= top <= char["bottom"] + 3
+        for x0, x1, top in rules
+    )
     return marks, under
 
 
@@ -214,7 +235,7 @@ def _markup(chars: list[dict[str, Any]], rules: list[tuple[float, float, float]]
     styles: list[tuple[int, bool] | None] = []
     prev_x1 = None
     for c in chars:
-        if prev_x1 is not None and c["x0"] - prev_x1 > 0.6 * width:   # a gap, not a glyph
+        if prev_x1 is not None and c["x0"] - prev_x1 > 0.6 * width:  # a gap, not a glyph
             texts.append(" " * round((c["x0"] - prev_x1) / width))
             styles.append(None)
         texts.append(c["text"])
@@ -255,6 +276,7 @@ def _fill(values: list[Any]) -> list[Any]:
 
 # --- rows to elements ------------------------------------------------------------------------
 
+
 class _Reader:
     def __init__(self, pages: list[list[_Row]], size: tuple[float, float]) -> None:
         self.width, self.height = size
@@ -279,8 +301,11 @@ class _Reader:
     # Title page: every line centred, or in the bottom third.
     def _is_title_page(self, rows: list[_Row]) -> bool:
         centre = self.width / 2
-        return bool(rows) and len(rows) < 30 and all(
-            abs((r.x0 + r.x1) / 2 - centre) < 0.5 or r.y > self.height * 0.6 for r in rows)
+        return (
+            bool(rows)
+            and len(rows) < 30
+            and all(abs((r.x0 + r.x1) / 2 - centre) < 0.5 or r.y > self.height * 0.6 for r in rows)
+        )
 
     def _title_page(self, rows: list[_Row]) -> tuple[TitleField, ...]:
         """Centred groups are Title, Credit ("written by"), Author, Source; the bottom left
@@ -293,7 +318,7 @@ class _Reader:
         for group in _groups(top, self.line):
             text = "\n".join(r.text.strip() for r in group)
             if len(keys) == 3 and not _CREDIT.fullmatch(_visible(text)):
-                keys.pop(0)                         # no credit line
+                keys.pop(0)  # no credit line
             fields.append(TitleField(keys.pop(0) if keys else "Notes", text))
         bottom = [r for r in pieces if r.y > self.height * 0.6]
         contact = [r.text.strip() for r in bottom if r.x0 < centre]
@@ -309,7 +334,7 @@ class _Reader:
         margins (kept on the heading), (MORE) and (CONTINUED)."""
         for row in rows:
             text = row.text.strip()
-            in_margin = row.y < 0.75 or row.y > self.height - 0.75    # header / footer
+            in_margin = row.y < 0.75 or row.y > self.height - 0.75  # header / footer
             if in_margin and not _CONTD.search(text):
                 continue
             if _PAGE_NUMBER.fullmatch(text) and (row.y < 1.0 or row.x0 > self.width * 0.7):
@@ -323,7 +348,7 @@ class _Reader:
     def _elements(self, rows: list[_Row]) -> list[Element]:
         out: list[Element] = []
         i = 0
-        continued = False                        # after (MORE): the next cue continues a speech
+        continued = False  # after (MORE): the next cue continues a speech
         while i < len(rows):
             row = rows[i]
             text, number = self._scene_number(row)
@@ -338,10 +363,13 @@ class _Reader:
                 i = self._speech(rows, i, out, continued)
             else:
                 end = i + 1
-                while end < len(rows) and self._adjacent(rows[end - 1], rows[end]) and \
-                        self._kind(rows, end) == kind:
+                while (
+                    end < len(rows)
+                    and self._adjacent(rows[end - 1], rows[end])
+                    and self._kind(rows, end) == kind
+                ):
                     end += 1
-                lines = [text, *(r.text for r in rows[i + 1:end])]
+                lines = [text, *(r.text for r in rows[i + 1 : end])]
                 out.append(self._flow(kind, lines, number, self._gap_before(rows, i)))
                 i = end
             continued = False
@@ -353,10 +381,15 @@ class _Reader:
         centre = (row.x0 + row.x1) / 2
         if row.text == "(MORE)":
             return "more"
-        if row.upper and len(row.segments) >= 2 and off > 0.3 and \
-                row.segments[0][0] < self.width / 2 - 0.3 and \
-                any(x0 > self.width / 2 + 0.2 for x0, _, _ in row.segments) and \
-                i + 1 < len(rows) and self._adjacent(row, rows[i + 1]):
+        if (
+            row.upper
+            and len(row.segments) >= 2
+            and off > 0.3
+            and row.segments[0][0] < self.width / 2 - 0.3
+            and any(x0 > self.width / 2 + 0.2 for x0, _, _ in row.segments)
+            and i + 1 < len(rows)
+            and self._adjacent(row, rows[i + 1])
+        ):
             return "dual"
         if 1.8 <= off < 3.0 and row.upper and self._speech_follows(rows, i):
             return "cue"
@@ -388,13 +421,19 @@ class _Reader:
         segs = row.segments
         number = None
         text = row.text
-        if len(segs) >= 2 and segs[0][1] < self.left - 0.05 and _SCENE_NUMBER.fullmatch(
-                segs[0][2].strip()):
+        if (
+            len(segs) >= 2
+            and segs[0][1] < self.left - 0.05
+            and _SCENE_NUMBER.fullmatch(segs[0][2].strip())
+        ):
             number = segs[0][2].strip()
             segs = segs[1:]
-        if len(segs) >= 2 and segs[-1][0] > self.width * 0.75 and \
-                _SCENE_NUMBER.fullmatch(segs[-1][2].strip()) and \
-                (number is None or number == segs[-1][2].strip()):
+        if (
+            len(segs) >= 2
+            and segs[-1][0] > self.width * 0.75
+            and _SCENE_NUMBER.fullmatch(segs[-1][2].strip())
+            and (number is None or number == segs[-1][2].strip())
+        ):
             number = segs[-1][2].strip()
             segs = segs[:-1]
         if number is not None:
@@ -414,15 +453,18 @@ class _Reader:
     def _speech(self, rows: list[_Row], i: int, out: list[Element], continued: bool) -> int:
         cue = _CONTD.sub("", rows[i].text).strip()
         end = i + 1
-        while end < len(rows) and self._adjacent(rows[end - 1], rows[end]) and \
-                0.5 <= rows[end].x0 - self.left < 1.8:
+        while (
+            end < len(rows)
+            and self._adjacent(rows[end - 1], rows[end])
+            and 0.5 <= rows[end].x0 - self.left < 1.8
+        ):
             end += 1
-        lines = _speech_lines([r.text for r in rows[i + 1:end]], self._join)
+        lines = _speech_lines([r.text for r in rows[i + 1 : end]], self._join)
         previous = out[-1] if out else None
-        if continued and isinstance(previous, Dialogue) and \
-                _CONTD.sub("", previous.cue) == cue:
-            out[-1] = Dialogue(previous.speaker, _merge(previous.lines, lines),
-                               previous.extension, previous.dual)
+        if continued and isinstance(previous, Dialogue) and _CONTD.sub("", previous.cue) == cue:
+            out[-1] = Dialogue(
+                previous.speaker, _merge(previous.lines, lines), previous.extension, previous.dual
+            )
         else:
             out.append(_dialogue(cue, lines))
         return end
@@ -450,14 +492,14 @@ class _Reader:
             previous, line = text.rsplit("\n", 1)[-1], line.strip()
             first_word = _visible(line.split(" ", 1)[0])
             if len(_visible(previous)) + 1 + len(first_word) <= width - 1:
-                text += "\n" + line                    # it would have fitted: deliberate
+                text += "\n" + line  # it would have fitted: deliberate
                 continue
             closing = _TRAILING_MARKS.search(text)
             opening = _LEADING_MARKS.match(line)
             if closing and opening and opening.group() == closing.group()[::-1]:
-                text, line = text[: closing.start()], line[opening.end():]  # one styled run
+                text, line = text[: closing.start()], line[opening.end() :]  # one styled run
             if re.search(r"\w-$|\s-$", text) and (line[:1].isalnum() or line[:1] == "-"):
-                text += line                            # broken after a hyphen
+                text += line  # broken after a hyphen
             else:
                 text += " " + line
         return text

@@ -19,9 +19,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from writersroom.screenplay.layout import PageLayout
+from writersroom.screenplay.markup import visible
 from writersroom.screenplay.model import Screenplay
 from writersroom.screenplay.paginate import paginate, scene_spans
-from writersroom.screenplay.typeset import visible
 from writersroom.screenplay.views import (
     Breakdown,
     CharacterStats,

@@ -21,7 +21,7 @@ from writersroom.screenplay.layout import ElementStyle, PageLayout
 from writersroom.screenplay.model import TitleField
 from writersroom.screenplay.typeset import BOLD, UNDERLINE, Run, parse_emphasis, slice_runs, wrap
 
-TitleLine = tuple[int, float, tuple[Run, ...]]      # (y, x, runs)
+TitleLine = tuple[int, float, tuple[Run, ...]]  # (y, x, runs)
 
 # (key, lines below the previous centred item) in the order they are printed.
 _CENTRED = (("title", 0), ("credit", 4), ("author", 2), ("authors", 2), ("source", 5))
@@ -36,7 +36,7 @@ def title_page_lines(fields: Sequence[TitleField], layout: PageLayout) -> list[T
         values.setdefault(item.key.strip().lower(), []).append(item.value)
     column = ElementStyle(1.0, 7.5, 61, align="center")
     lines: list[TitleLine] = []
-    y: int | None = None                  # the last line used
+    y: int | None = None  # the last line used
     after_title = False
     for key, gap in _CENTRED:
         for value in values.get(key, []):
@@ -51,8 +51,10 @@ def title_page_lines(fields: Sequence[TitleField], layout: PageLayout) -> list[T
             lines.extend(_place(runs, y + n, style, layout) for n, runs in enumerate(wrapped))
             y += max(len(wrapped) - 1, 0)
     bottom = layout.body_lines - 1
-    for keys, style in ((_LEFT, ElementStyle(1.5, 5.0, 35)),
-                        (_RIGHT, ElementStyle(5.0, 7.5, 25, align="right"))):
+    for keys, style in (
+        (_LEFT, ElementStyle(1.5, 5.0, 35)),
+        (_RIGHT, ElementStyle(5.0, 7.5, 25, align="right")),
+    ):
         block: list[tuple[Run, ...]] = []
         for key in keys:
             for value in values.get(key, []):

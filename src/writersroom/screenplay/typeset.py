@@ -90,7 +90,7 @@ def _emphasis(text: str, flags: int, out: list[Run]) -> None:
         if m.start():
             out.append(run(text[: m.start()].translate(_UNESCAPE), flags))
         _emphasis(m.group(1), flags | flag, out)
-        text = text[m.end():]
+        text = text[m.end() :]
 
 
 def _merge(runs: list[Run]) -> list[Run]:
@@ -110,7 +110,7 @@ def slice_runs(runs: tuple[Run, ...], start: int, end: int) -> tuple[Run, ...]:
     for r in runs:
         stop = pos + len(r.text)
         if stop > start and pos < end:
-            out.append(run(r.text[max(start - pos, 0): end - pos], r.flags))
+            out.append(run(r.text[max(start - pos, 0) : end - pos], r.flags))
         pos = stop
         if pos >= end:
             break
@@ -144,7 +144,7 @@ def wrap(text: str, cells: int, first: int | None = None) -> list[tuple[int, int
             if word_end - start - hyphen > limit and pos > start:
                 spans.append((start, pos))
                 start, limit = pos, cells
-            while word_end - start - hyphen > limit:    # a word longer than the column
+            while word_end - start - hyphen > limit:  # a word longer than the column
                 cut = start + max(limit, 1)
                 spans.append((start, cut))
                 start, limit = cut, cells
@@ -159,7 +159,7 @@ def sentence_ends(text: str) -> list[int]:
     """Offsets just after each sentence end inside `text`, where a paragraph may be split
     across pages (the rest starts at the next non-space character).
 
-    >>> sentence_ends("Go.  Now!\nYes")
+    >>> sentence_ends("Go.  Now! Yes")
     [3, 9]
     """
     return [m.end() for m in _SENTENCE_END.finditer(text)]

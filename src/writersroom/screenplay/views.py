@@ -19,8 +19,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from writersroom.screenplay.markup import visible
 from writersroom.screenplay.model import Dialogue, Element, Parenthetical, SceneHeading, Screenplay
-from writersroom.screenplay.typeset import visible
 
 __all__ = [
     "Breakdown",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from writersroom.errors import GenerationError
@@ -12,6 +13,12 @@ from writersroom.story.prompt import Prompt
 from writersroom.story.types import Beat, Character, Logline, Structure, Title
 
 PROMPT = Prompt.load("beats")
+_WORD = re.compile(r"[a-z']+")
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    """Shared words over all words (Jaccard): 1.0 for the same words."""
+    return len(a & b) / max(1, len(a | b))
 
 
 def beats_request(
@@ -33,7 +40,6 @@ def beats_request(
             "max_tokens": 45 * len(structure.slots) + 20,
             "temperature": 0.7,
             "seed": seed,
-            "repeat_penalty": 1.1,
             "grammar": form_grammar([record], sentence_chars=150),
         },
     )
@@ -45,7 +51,7 @@ def parse_beats(text: str, structure: Structure) -> list[Beat]:
     lines = labelled_lines(text)
     unused = list(range(len(lines)))
     beats: list[Beat] = []
-    seen: set[str] = set()
+    seen: list[set[str]] = []
     for i, slot in enumerate(structure.slots):
         match = next((j for j in unused if lines[j][0].lower() == slot.name.lower()), None)
         if match is None and unused and len(lines) == len(structure.slots):
@@ -54,12 +60,12 @@ def parse_beats(text: str, structure: Structure) -> list[Beat]:
             raise GenerationError(f"no beat for {slot.name}", step="beats", text=text)
         unused.remove(match)
         summary = " ".join(lines[match][1].split())
-        key = summary.lower().rstrip(".")
-        if len(summary) < 8 or key in seen:
+        words = set(_WORD.findall(summary.lower()))
+        if len(summary) < 8 or any(_overlap(words, other) > 0.7 for other in seen):
             raise GenerationError(
-                f"beat {i + 1} ({slot.name}) is empty or repeated", step="beats", text=text
+                f"beat {i + 1} ({slot.name}) is empty or repeats another", step="beats", text=text
             )
-        seen.add(key)
+        seen.append(words)
         beats.append(Beat(number=i + 1, name=slot.name, summary=summary))
     return beats
 

@@ -17,7 +17,10 @@ def clip(text: str, limit: int) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut:  # do not end inside a word
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(",;: ") + "…"
 
 
 def cast_brief(characters: Sequence[Character], *, detail: bool = False) -> str:

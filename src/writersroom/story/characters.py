@@ -49,7 +49,7 @@ def cast_request(
         [
             Field(
                 label,
-                literal(role) if label == "Role" else "fullname" if label == "Name" else "sentence",
+                literal(role) if label == "Role" else "fullname" if label == "Name" else "phrase",
             )
             for label in LABELS
         ]
@@ -64,7 +64,6 @@ def cast_request(
             "max_tokens": 150 * count,
             "temperature": 0.7,
             "seed": seed,
-            "repeat_penalty": 1.1,
             "grammar": form_grammar(records, sentence_chars=90) + 'fullname ::= word " " word\n',
         },
     )

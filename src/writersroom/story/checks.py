@@ -5,8 +5,9 @@
 Kinds: unknown_speaker (a cue outside the bible or not present in the scene), heading_in_body (a
 scene heading inside the scene, i.e. another place or time), time_contradiction (action that says
 night in a day scene or the reverse), repeated_block (a paragraph repeated verbatim here or in
-another scene, or a sentence looping), meta_commentary ("Sure, here is the scene", notes about the
-scene), empty_scene. `repair` drops the blocks at fault, for when redrafting did not help.
+another scene, nearly the same as another here, a short one said three times, or a sentence
+looping), meta_commentary ("Sure, here is the scene", notes about the scene), empty_scene.
+`repair` drops the blocks at fault, for when redrafting did not help.
 """
 
 from __future__ import annotations
@@ -62,6 +63,20 @@ def _looping(text: str) -> bool:
     return any(sentences.count(s) >= 3 for s in set(sentences))
 
 
+def _repeats(key: str, seen: list[str], elsewhere: set[str]) -> bool:
+    """A paragraph of 4+ words said before (here or in another scene), one nearly the same as an
+    earlier one here, or a short one said for the third time."""
+    words = key.split()
+    if len(words) >= 4 and (key in seen or key in elsewhere):
+        return True
+    if words and seen.count(key) >= 2:
+        return True
+    mine = set(words)
+    return len(mine) >= 6 and any(
+        len(mine & set(other.split())) / len(mine | set(other.split())) >= 0.8 for other in seen
+    )
+
+
 def check_scene(
     draft: SceneDraft, outline: SceneOutline, cast: Iterable[str], others: Sequence[SceneDraft] = ()
 ) -> list[Issue]:
@@ -77,7 +92,7 @@ def check_scene(
         if other.number != draft.number
         for b in other.blocks
     }
-    seen: set[str] = set()
+    seen: list[str] = []
     for i, block in enumerate(draft.blocks):
         text = block_text(block)
         key = _key(text)
@@ -116,10 +131,9 @@ def check_scene(
                         message=f"daylight in a NIGHT scene: {text[:50]}",
                     )
                 )
-        long_enough = len(key.split()) >= 4
-        if (long_enough and (key in seen or key in elsewhere)) or _looping(text):
+        if _repeats(key, seen, elsewhere) or _looping(text):
             issues.append(Issue(kind="repeated_block", block=i, message=text[:60]))
-        seen.add(key)
+        seen.append(key)
     return issues
 
 

@@ -80,16 +80,11 @@ class Take:
 def _options(
     ctx: SceneContext, seed: int | None, *, continuation: bool = False
 ) -> dict[str, object]:
-    shape = (
-        ctx.shape
-        if not continuation
-        else SceneShape(2, 5, ctx.shape.action_chars, ctx.shape.speech_chars)
-    )
+    shape = SceneShape(4, 7, ctx.shape.sentence_chars) if continuation else ctx.shape
     return {
         "max_tokens": 40 * shape.max_blocks,
         "temperature": 0.8,
         "top_p": 0.95,
-        "repeat_penalty": 1.1,
         "seed": seed,
         "stop": _STOP,
         "grammar": scene_grammar(ctx.speakers, shape, continuation=continuation),

@@ -27,7 +27,8 @@ _LINE = re.compile(r"^\s*[-*#>]*\s*\**([A-Za-z][A-Za-z '/-]{0,30}?)\**\s*:\s*(.*
 class Field:
     label: str  # "Wants"
     rule: str = "sentence"  # a GBNF expression for the value
-    # Rules available in every form grammar: sentence, short, name, place, caps-word.
+    # Rules every form grammar defines: sentence (ends with . ! or ?), phrase (no end
+    # punctuation), short, name, word, place, cap.
 
 
 def literal(text: str) -> str:
@@ -56,7 +57,8 @@ def form_grammar(records: Sequence[Sequence[Field]], *, sentence_chars: int = 11
         [
             f"root ::= {root}",
             *lines,
-            f"sentence ::= [A-Za-z\"'] [^\\n]{{8,{sentence_chars}}}",
+            f"sentence ::= [A-Za-z\"'] [^\\n.!?]{{8,{sentence_chars}}} [.!?]",
+            f"phrase ::= [A-Za-z\"'] [^\\n.!?]{{3,{sentence_chars}}}",
             "short ::= [A-Za-z] [^\\n]{1,40}",
             'name ::= word (" " word)?',
             "word ::= [A-Z] [a-z] [a-z']{1,11}",

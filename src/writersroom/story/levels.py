@@ -248,7 +248,7 @@ def scene_context(bible: Bible, number: int, *, blocks: int = 10) -> SceneContex
         earlier=tuple(s for s in bible.scenes if s.number < number),
         beat=beat,
         previous=tuple(tail_lines(previous.blocks)) if previous else (),
-        shape=SceneShape(min_blocks=min(4, blocks), max_blocks=max(2, blocks)),
+        shape=SceneShape(min_blocks=min(7, blocks), max_blocks=max(2, blocks)),
     )
 
 

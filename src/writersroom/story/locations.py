@@ -38,7 +38,6 @@ def locations_request(
             "max_tokens": 45 * count + 10,
             "temperature": 0.7,
             "seed": seed,
-            "repeat_penalty": 1.1,
             "grammar": form_grammar([record] * count),
         },
     )

@@ -64,7 +64,7 @@ def outline_grammar(ctx: PlanContext) -> str:
         [
             f'who ::= cue (", " cue){{0,{min(2, len(cues) - 1)}}}',
             f"cue ::= {choice(cues)}",
-            "summary ::= [A-Z] [^\\n]{20,220}",
+            'summary ::= sentence (" " sentence)?',
             "",
         ]
     )
@@ -88,7 +88,6 @@ def outline_request(ctx: PlanContext, *, seed: int | None = None) -> Request:
             "max_tokens": 130,
             "temperature": 0.7,
             "seed": seed,
-            "repeat_penalty": 1.1,
             "grammar": outline_grammar(ctx),
         },
     )

@@ -41,7 +41,7 @@ def location_name(name: str) -> str:
     """A location as it appears in a scene heading: upper case, no dots or " - ".
 
     >>> location_name("the old Harbor-Diner.")
-    "THE OLD HARBOR-DINER"
+    'THE OLD HARBOR-DINER'
     """
     text = _LOCATION_JUNK.sub(" ", name.upper().replace(" - ", " "))
     return _SPACES.sub(" ", text).strip(" -/'")

@@ -24,18 +24,25 @@ from writersroom.errors import ConfigError
 LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 
 
-def _f(default: Any, help: str) -> Any:  # noqa: A002 - the help text of a field
+def _f(default: Any, help: str) -> Any:
     return field(default=default, metadata={"help": help})
 
 
 @dataclass(frozen=True)
 class TrainConfig:
     # -- data and output
-    data: str = _f("", "corpus dir (manifest.json), prepared data dir (meta.json) or a folder of scripts")
+    data: str = _f(
+        "", "corpus dir (manifest.json), prepared data dir (meta.json) or a folder of scripts"
+    )
     out: str = _f("runs/model", "run dir: data/, checkpoints/, model/ (the result), run.json")
     # -- the model
-    base: str = _f("default", "'default' (bundled SmolLM2-135M-Instruct), a local HF dir or .gguf, or 'scratch'")
-    method: str = _f("lora", "'lora' (PEFT adapters, merged at the end) or 'full'; scratch is always full")
+    base: str = _f(
+        "default",
+        "'default' (bundled SmolLM2-135M-Instruct), a local HF dir or .gguf, or 'scratch'",
+    )
+    method: str = _f(
+        "lora", "'lora' (PEFT adapters, merged at the end) or 'full'; scratch is always full"
+    )
     # -- scratch model shape (base = 'scratch' only): a small LlamaConfig with its own BPE tokenizer
     vocab_size: int = _f(4096, "BPE vocabulary size of the scratch tokenizer")
     n_layer: int = _f(4, "transformer blocks")
@@ -88,8 +95,10 @@ def field_help(name: str) -> str:
 def parse_value(name: str, value: Any) -> Any:
     """Turn `value` (a string from the command line, or a TOML value) into the type of field `name`.
 
-    >>> parse_value("max_steps", "20"), parse_value("resume", "no"), parse_value("tasks", "scene,text")
-    (20, False, ('scene', 'text'))
+    >>> parse_value("max_steps", "20"), parse_value("resume", "no")
+    (20, False)
+    >>> parse_value("tasks", "scene,text")
+    ('scene', 'text')
     """
     if name not in FIELDS:
         raise ConfigError(f"unknown training setting {name!r}; known: {', '.join(FIELDS)}")
@@ -182,9 +191,22 @@ def validate(config: TrainConfig) -> TrainConfig:
     unknown_tasks = set(config.tasks) - {"scene", "continue", "text"}
     if unknown_tasks or not config.tasks:
         problems.append(f"tasks must be some of scene, continue, text; got {list(config.tasks)}")
-    positive = ("block_size", "batch_size", "grad_accum", "max_steps", "eval_interval",
-                "checkpoint_interval", "keep_checkpoints", "log_interval", "vocab_size",
-                "n_layer", "n_head", "n_kv_head", "n_embd", "lora_r")
+    positive = (
+        "block_size",
+        "batch_size",
+        "grad_accum",
+        "max_steps",
+        "eval_interval",
+        "checkpoint_interval",
+        "keep_checkpoints",
+        "log_interval",
+        "vocab_size",
+        "n_layer",
+        "n_head",
+        "n_kv_head",
+        "n_embd",
+        "lora_r",
+    )
     if config.lora_layers < 0:
         problems.append("lora_layers must be 0 (all) or a positive number of blocks")
     problems += [f"{name} must be at least 1" for name in positive if getattr(config, name) < 1]
@@ -205,7 +227,9 @@ def validate(config: TrainConfig) -> TrainConfig:
 
 def to_dict(config: TrainConfig) -> dict[str, Any]:
     """JSON-ready fields (tuples become lists)."""
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(config).items()}
+    return {
+        k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(config).items()
+    }
 
 
 def to_toml(config: TrainConfig) -> str:

@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from writersroom.errors import FormatError, WritersroomError
 from writersroom.files import write_atomic
@@ -51,42 +51,62 @@ from writersroom.train import plays
 SUFFIXES = {".fountain", ".spmd", ".fdx", ".pdf", ".txt", ".text", ".xml"}
 MANIFEST = "manifest.json"
 SCRIPTS_DIR = "scripts"
-NEAR_DUPLICATE = 0.8          # Jaccard similarity of sampled 8-word shingles
+NEAR_DUPLICATE = 0.8  # Jaccard similarity of sampled 8-word shingles
 
 _PG_START = re.compile(r"^\s*\*\*\*\s*START OF (?:THE|THIS) PROJECT GUTENBERG[^\n]*$", re.M | re.I)
 _PG_END = re.compile(
-    r"^\s*(?:\*\*\*\s*END OF (?:THE|THIS) PROJECT GUTENBERG|End of (?:the )?Project Gutenberg)[^\n]*$",
+    r"^\s*(?:\*\*\*\s*END OF (?:THE|THIS) PROJECT GUTENBERG|End of (?:the )?Project Gutenberg)"
+    r"[^\n]*$",
     re.M | re.I,
 )
 _PG_ID = re.compile(r"\[E(?:Book|text) #(\d+)\]", re.I)
 _PG_FIELD = re.compile(r"^(Title|Author|Translator):\s*(.+)$", re.M)
-_PRODUCED_BY = re.compile(r"^(?:Produced by|E-text prepared by|Transcribed by)[^\n]*(?:\n[^\n]+)*",
-                          re.M | re.I)
+_PRODUCED_BY = re.compile(
+    r"^(?:Produced by|E-text prepared by|Transcribed by)[^\n]*(?:\n[^\n]+)*", re.M | re.I
+)
 _TRANSCRIBER = re.compile(r"^TRANSCRIBER'?S NOTE[^\n]*(?:\n[^\n]+)*", re.M | re.I)
 _SCREEN_HEADING = re.compile(r"^\s*(?:INT|EXT|EST|INT\.?/EXT|I/E)[.\s]", re.M)
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}\s*\.?\s*$|^\s*-\s*\d{1,4}\s*-\s*$", re.I)
-_CONTINUED = re.compile(r"^\s*\(?\s*(?:CONTINUED|CONT'D|MORE)\s*[):]*\s*(?:\(\s*\d+\s*\))?\s*$", re.I)
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"',
-                         "‟": '"', "–": "-", "‒": "-", "−": "-", "\u00a0": " ", "\u2009": " ",
-                         "\u202f": " ", "\t": "    "})
+_CONTINUED = re.compile(
+    r"^\s*\(?\s*(?:CONTINUED|CONT'D|MORE)\s*[):]*\s*(?:\(\s*\d+\s*\))?\s*$", re.I
+)
+_QUOTES = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "‟": '"',
+        "–": "-",
+        "‒": "-",
+        "−": "-",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\t": "    ",
+    }
+)
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028\u2029\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
 class ScriptEntry:
-    id: str                 # file stem in scripts/, unique in the corpus
-    file: str               # "scripts/<id>.fountain"
-    source: str             # the path it was read from
-    format: str             # fountain, fdx, pdf, screenplay-text, play-text, gutenberg, tei
+    id: str  # file stem in scripts/, unique in the corpus
+    file: str  # "scripts/<id>.fountain"
+    source: str  # the path it was read from
+    format: str  # fountain, fdx, pdf, screenplay-text, play-text, gutenberg, tei
     title: str
     author: str
-    licence: str            # from the source (Gutenberg, TEI <licence>, title page) or --licence
+    licence: str  # from the source (Gutenberg, TEI <licence>, title page) or --licence
     bytes_in: int
     bytes_out: int
     words: int
     scenes: int
     speeches: int
-    sha256: str             # of the normalized Fountain
+    sha256: str  # of the normalized Fountain
 
 
 @dataclass(frozen=True)
@@ -112,8 +132,9 @@ def load_manifest(corpus_dir: Path) -> Manifest:
             version=int(data.get("version", 1)),
         )
     except FileNotFoundError as exc:
-        raise FormatError("no manifest.json: build one with `writersroom corpus build`",
-                          path=str(path)) from exc
+        raise FormatError(
+            "no manifest.json: build one with `writersroom corpus build`", path=str(path)
+        ) from exc
     except (ValueError, KeyError, TypeError) as exc:
         raise FormatError(f"not a corpus manifest ({exc})", path=str(path)) from exc
 
@@ -126,7 +147,8 @@ def build_corpus(sources: Sequence[Path], out: Path, *, licence: str = "") -> Ma
     files = list(_discover(sources))
     if not files:
         raise WritersroomError(
-            f"no scripts found in {', '.join(map(str, sources))} (looked for {sorted(SUFFIXES)})")
+            f"no scripts found in {', '.join(map(str, sources))} (looked for {sorted(SUFFIXES)})"
+        )
     kept: list[tuple[ScriptEntry, str, frozenset[int]]] = []
     skipped: list[dict[str, str]] = []
     duplicates: list[dict[str, str]] = []
@@ -146,27 +168,36 @@ def build_corpus(sources: Sequence[Path], out: Path, *, licence: str = "") -> Ma
         text = fountain.render(doc)
         sha = hashlib.sha256(_body_words(doc).encode()).hexdigest()
         shingles = _shingles(doc)
-        twin = next((e for e, _, s in kept if e.sha256 == sha or _jaccard(s, shingles) >= NEAR_DUPLICATE),
-                    None)
+        twin = next(
+            (e for e, _, s in kept if e.sha256 == sha or _jaccard(s, shingles) >= NEAR_DUPLICATE),
+            None,
+        )
         if twin is not None:
             duplicates.append({"source": str(path), "duplicate_of": twin.source})
             continue
         script_id = _unique_id(path.stem, used_ids)
         entry = ScriptEntry(
-            id=script_id, file=f"{SCRIPTS_DIR}/{script_id}.fountain", source=str(path),
-            format=facts["format"], title=facts.get("title") or doc.title or path.stem,
+            id=script_id,
+            file=f"{SCRIPTS_DIR}/{script_id}.fountain",
+            source=str(path),
+            format=facts["format"],
+            title=facts.get("title") or doc.title or path.stem,
             author=facts.get("author") or doc.title_value("Author") or "",
             licence=facts.get("licence") or _title_page_licence(doc) or licence or "unknown",
-            bytes_in=len(raw), bytes_out=len(text.encode()), words=words,
+            bytes_in=len(raw),
+            bytes_out=len(text.encode()),
+            words=words,
             scenes=sum(isinstance(e, SceneHeading) for e in doc.elements),
-            speeches=sum(isinstance(e, Dialogue) for e in doc.elements), sha256=sha,
+            speeches=sum(isinstance(e, Dialogue) for e in doc.elements),
+            sha256=sha,
         )
         kept.append((entry, text, shingles))
     if not kept:
         reasons = "; ".join(f"{Path(s['source']).name}: {s['reason']}" for s in skipped[:3])
         raise WritersroomError(f"no usable scripts in {', '.join(map(str, sources))} ({reasons})")
-    manifest = Manifest(scripts=tuple(e for e, _, _ in kept), skipped=tuple(skipped),
-                        duplicates=tuple(duplicates))
+    manifest = Manifest(
+        scripts=tuple(e for e, _, _ in kept), skipped=tuple(skipped), duplicates=tuple(duplicates)
+    )
     _write(out, manifest, [(e, t) for e, t, _ in kept])
     return manifest
 
@@ -179,7 +210,8 @@ def _check_out_dir(out: Path, sources: Sequence[Path]) -> None:
             raise WritersroomError(f"the output folder {out} must not overlap the source {source}")
     if out.exists() and any(out.iterdir()) and not (out / MANIFEST).exists():
         raise WritersroomError(
-            f"{out} is not empty and holds no corpus manifest; choose a new or empty folder")
+            f"{out} is not empty and holds no corpus manifest; choose a new or empty folder"
+        )
 
 
 def _write(out: Path, manifest: Manifest, scripts: list[tuple[ScriptEntry, str]]) -> None:
@@ -187,7 +219,7 @@ def _write(out: Path, manifest: Manifest, scripts: list[tuple[ScriptEntry, str]]
     for entry, text in scripts:
         write_atomic(out / entry.file, text)
     current = {entry.file for entry, _ in scripts}
-    for old in previous:                   # files of an earlier build that are gone now
+    for old in previous:  # files of an earlier build that are gone now
         if old.file not in current and (out / old.file).is_file():
             (out / old.file).unlink()
     write_atomic(out / MANIFEST, manifest.to_json())
@@ -199,8 +231,11 @@ def _discover(sources: Sequence[Path]) -> Iterable[Path]:
         source = Path(source).expanduser()
         if not source.exists():
             raise WritersroomError(f"no such file or folder: {source}")
-        found = [source] if source.is_file() else sorted(
-            p for p in source.rglob("*") if p.is_file() and not p.name.startswith("."))
+        found = (
+            [source]
+            if source.is_file()
+            else sorted(p for p in source.rglob("*") if p.is_file() and not p.name.startswith("."))
+        )
         for path in found:
             if path.suffix.lower() in SUFFIXES and path.resolve() not in seen:
                 seen.add(path.resolve())
@@ -208,7 +243,10 @@ def _discover(sources: Sequence[Path]) -> Iterable[Path]:
 
 
 def _unique_id(stem: str, used: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", stem).lower()).strip("-") or "script"
+    base = (
+        re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", stem).lower()).strip("-")
+        or "script"
+    )
     candidate, n = base, 2
     while candidate in used:
         candidate, n = f"{base}-{n}", n + 1
@@ -218,15 +256,16 @@ def _unique_id(stem: str, used: set[str]) -> str:
 
 # -- reading one script ---------------------------------------------------------------------------
 
+
 def read_script(path: Path, raw: bytes) -> tuple[Screenplay, dict[str, str]]:
     """Parse one file by its extension (and, for text, by its content). Raises FormatError."""
     suffix = path.suffix.lower()
     if suffix == ".fdx":
-        from writersroom.screenplay import fdx  # noqa: PLC0415 - only when an FDX is met
+        from writersroom.screenplay import fdx
 
         return fdx.parse(raw), {"format": "fdx"}
     if suffix == ".pdf":
-        from writersroom.screenplay import pdf_import  # noqa: PLC0415 - pdfplumber is heavy
+        from writersroom.screenplay import pdf_import
 
         return pdf_import.parse(raw), {"format": "pdf"}
     if suffix == ".xml":
@@ -283,7 +322,7 @@ def strip_gutenberg(text: str) -> tuple[str, dict[str, str]]:
     or transcriber's notes, plus title/author/licence from the header."""
     start = _PG_START.search(text)
     header = text[: start.start()] if start else ""
-    body = text[start.end():] if start else text
+    body = text[start.end() :] if start else text
     end = _PG_END.search(body)
     body = body[: end.start()] if end else body
     body = _TRANSCRIBER.sub("", _PRODUCED_BY.sub("", body))
@@ -293,7 +332,7 @@ def strip_gutenberg(text: str) -> tuple[str, dict[str, str]]:
     facts = {
         "title": fields.get("title", ""),
         "author": fields.get("author", ""),
-        "licence": f"public domain in the USA ({ebook}; the Project Gutenberg licence text removed)",
+        "licence": f"public domain in the USA ({ebook}; Project Gutenberg licence text removed)",
     }
     return body, facts
 
@@ -308,6 +347,7 @@ def _title_page_licence(doc: Screenplay) -> str:
 
 # -- cleaning a parsed document -------------------------------------------------------------------
 
+
 def clean(doc: Screenplay) -> Screenplay:
     """Normalized text everywhere; page numbers, running headers, (CONTINUED)/(MORE) lines and empty
     elements dropped."""
@@ -316,46 +356,64 @@ def clean(doc: Screenplay) -> Screenplay:
     kept: list[Element] = []
     for element in elements:
         if isinstance(element, Action):
-            text = "\n".join(line for line in element.text.split("\n")
-                             if not (_PAGE_NUMBER.match(line) or _CONTINUED.match(line)))
+            text = "\n".join(
+                line
+                for line in element.text.split("\n")
+                if not (_PAGE_NUMBER.match(line) or _CONTINUED.match(line))
+            )
             if not text.strip() or text.strip() in repeated:
                 continue
             element = dataclasses.replace(element, text=text.strip("\n"))
         elif isinstance(element, Dialogue):
-            lines = tuple(line for line in element.lines
-                          if isinstance(line, Parenthetical) or line.strip())
+            lines = tuple(
+                line for line in element.lines if isinstance(line, Parenthetical) or line.strip()
+            )
             if not any(isinstance(line, str) for line in lines):
                 continue
             element = dataclasses.replace(element, lines=lines)
-        elif isinstance(element, SceneHeading | Transition | Section | Synopsis | Lyrics):
-            if not element.text.strip():
-                continue
+        elif (
+            isinstance(element, SceneHeading | Transition | Section | Synopsis | Lyrics)
+            and not element.text.strip()
+        ):
+            continue
         kept.append(element)
-    title_page = tuple(TitleField(normalize_text(f.key), normalize_text(f.value))
-                       for f in doc.title_page)
+    title_page = tuple(
+        TitleField(normalize_text(f.key), normalize_text(f.value)) for f in doc.title_page
+    )
     return Screenplay(title_page=title_page, elements=tuple(kept))
 
 
 def _normalize_element(element: Element) -> Element:
     if isinstance(element, Dialogue):
-        lines = tuple(Parenthetical(normalize_text(line.text)) if isinstance(line, Parenthetical)
-                      else normalize_text(line) for line in element.lines)
+        lines = tuple(
+            Parenthetical(normalize_text(line.text))
+            if isinstance(line, Parenthetical)
+            else normalize_text(line)
+            for line in element.lines
+        )
         return dataclasses.replace(element, speaker=normalize_text(element.speaker), lines=lines)
     text = getattr(element, "text", None)
     if isinstance(text, str):
-        return dataclasses.replace(element, text=normalize_text(text))  # type: ignore[type-var]
+        return dataclasses.replace(cast(Any, element), text=normalize_text(text))  # type: ignore[no-any-return]
     return element
 
 
 def _running_headers(elements: list[Element]) -> set[str]:
     """Short Action lines repeated on many pages (a PDF's running header or footer)."""
-    counts = Counter(e.text.strip() for e in elements if isinstance(e, Action)
-                     and e.text.strip() and len(e.text.split()) <= 8 and "\n" not in e.text.strip())
+    counts = Counter(
+        e.text.strip()
+        for e in elements
+        if isinstance(e, Action)
+        and e.text.strip()
+        and len(e.text.split()) <= 8
+        and "\n" not in e.text.strip()
+    )
     threshold = max(4, len(elements) // 200)
     return {text for text, n in counts.items() if n >= threshold and not text.endswith(("!", "?"))}
 
 
 # -- sizes and duplicates -------------------------------------------------------------------------
+
 
 def _words_of(doc: Screenplay) -> list[str]:
     words: list[str] = []
@@ -382,8 +440,10 @@ def _shingles(doc: Screenplay, size: int = 8, keep_one_in: int = 8) -> frozenset
     words = _body_words(doc).split()
     out = set()
     for i in range(max(0, len(words) - size + 1)):
-        h = int.from_bytes(hashlib.blake2b(" ".join(words[i:i + size]).encode(), digest_size=8).digest(),
-                           "little")
+        h = int.from_bytes(
+            hashlib.blake2b(" ".join(words[i : i + size]).encode(), digest_size=8).digest(),
+            "little",
+        )
         if h % keep_one_in == 0:
             out.add(h)
     return frozenset(out)
@@ -418,8 +478,8 @@ def read_corpus(corpus_dir: Path) -> list[tuple[ScriptEntry, Screenplay]]:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError as exc:
-            raise FormatError("listed in manifest.json but missing; rebuild the corpus",
-                              path=str(path)) from exc
+            raise FormatError(
+                "listed in manifest.json but missing; rebuild the corpus", path=str(path)
+            ) from exc
         out.append((entry, fountain.parse(text)))
     return out
-

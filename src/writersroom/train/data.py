@@ -51,43 +51,45 @@ if TYPE_CHECKING:
 META = "meta.json"
 VAL_PROMPTS = "val_prompts.jsonl"
 DATA_VERSION = 1
-CHARS_PER_TOKEN = 3.2             # conservative for English screenplay text (SmolLM2, scratch BPE)
-PROMPT_TOKENS = 128               # system + user message frame of an example, before its content
+CHARS_PER_TOKEN = 3.2  # conservative for English screenplay text (SmolLM2, scratch BPE)
+PROMPT_TOKENS = 128  # system + user message frame of an example, before its content
 
 SYSTEM_SCENE = (
     "You are a screenwriter. Write one scene of a screenplay: short action paragraphs in present "
     "tense and dialogue under character names in capitals. Write only the scene itself."
 )
 SYSTEM_CONTINUE = (
-    "You are a screenwriter. Continue the scene of a screenplay: short action paragraphs in present "
-    "tense and dialogue under character names in capitals. Write only the new part of the scene."
+    "You are a screenwriter. Continue the scene of a screenplay: short action paragraphs in "
+    "present tense and dialogue under character names in capitals. Write only the new part of "
+    "the scene."
 )
 SPECIAL_TOKENS = ("<|endoftext|>", "<|im_start|>", "<|im_end|>")
 CHATML = (
     "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] "
-    "+ '<|im_end|>' + '\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}"
-    "{% endif %}"
+    "+ '<|im_end|>' + '\n' }}{% endfor %}{% if add_generation_prompt %}"
+    "{{ '<|im_start|>assistant\n' }}{% endif %}"
 )
 
 
 @dataclass(frozen=True)
 class Example:
-    script: str                       # script id in the corpus
-    kind: str                         # scene | continue | text
-    messages: tuple[Message, ...]     # system, user, assistant (the answer); empty for text
-    text: str = ""                    # the plain text of a `text` example
+    script: str  # script id in the corpus
+    kind: str  # scene | continue | text
+    messages: tuple[Message, ...]  # system, user, assistant (the answer); empty for text
+    text: str = ""  # the plain text of a `text` example
 
 
 @dataclass(frozen=True)
 class Rows:
-    tokens: np.ndarray                # (n_rows, block_size) token ids
-    mask: np.ndarray                  # (n_rows, block_size) 1 where the token is trained on
+    tokens: np.ndarray  # (n_rows, block_size) token ids
+    mask: np.ndarray  # (n_rows, block_size) 1 where the token is trained on
 
     def __len__(self) -> int:
         return int(self.tokens.shape[0])
 
 
-# -- prompts the story engine asks ------------------------------------------------------------------
+# -- prompts the story engine asks ----------------------------------------------------------------
+
 
 def scene_prompt(title: str, characters: Sequence[str], heading: str, happens: str) -> str:
     """The user message of a `scene` example: what the story engine gives when it drafts a scene.
@@ -103,17 +105,22 @@ def scene_prompt(title: str, characters: Sequence[str], heading: str, happens: s
     Write the scene.
     """
     cast = "\n".join(f"- {name}" for name in characters) or "- (none named)"
-    return (f"Film: {title}.\nCharacters in this scene:\n{cast}\nScene heading: {heading}\n"
-            f"What happens: {happens}\n\nWrite the scene.")
+    return (
+        f"Film: {title}.\nCharacters in this scene:\n{cast}\nScene heading: {heading}\n"
+        f"What happens: {happens}\n\nWrite the scene."
+    )
 
 
 def continue_prompt(title: str, characters: Sequence[str], heading: str, so_far: str) -> str:
     cast = "\n".join(f"- {name}" for name in characters) or "- (none named)"
-    return (f"Film: {title}.\nCharacters in this scene:\n{cast}\nScene heading: {heading}\n\n"
-            f"The scene so far:\n{so_far}\n\nContinue the scene from here.")
+    return (
+        f"Film: {title}.\nCharacters in this scene:\n{cast}\nScene heading: {heading}\n\n"
+        f"The scene so far:\n{so_far}\n\nContinue the scene from here."
+    )
 
 
-# -- scripts → examples -------------------------------------------------------------------------------
+# -- scripts → examples ---------------------------------------------------------------------------
+
 
 def scenes_of(doc: Screenplay) -> list[tuple[SceneHeading | None, list[Element]]]:
     """The document cut at scene headings; only the elements a scene is written with are kept."""
@@ -126,10 +133,11 @@ def scenes_of(doc: Screenplay) -> list[tuple[SceneHeading | None, list[Element]]
     return [(h, body) for h, body in scenes if any(isinstance(e, Dialogue) for e in body)]
 
 
-def examples_from_script(script_id: str, title: str, doc: Screenplay, *, tasks: Sequence[str],
-                         block_size: int) -> list[Example]:
+def examples_from_script(
+    script_id: str, title: str, doc: Screenplay, *, tasks: Sequence[str], block_size: int
+) -> list[Example]:
     """Every example one script gives, in script order."""
-    room = max(64, block_size - PROMPT_TOKENS)              # tokens left after the prompt frame
+    room = max(64, block_size - PROMPT_TOKENS)  # tokens left after the prompt frame
     answer_chars = int(room * 0.75 * CHARS_PER_TOKEN)
     context_chars = int(min(96, room * 0.25) * CHARS_PER_TOKEN)
     out: list[Example] = []
@@ -139,19 +147,40 @@ def examples_from_script(script_id: str, title: str, doc: Screenplay, *, tasks: 
         for n, chunk in enumerate(chunks):
             # Long scenes (a stage play's act is one) give several examples: every other stretch
             # is posed as the scene to write, the ones between as continuations.
-            as_scene = "scene" in tasks and heading is not None and (n % 2 == 0 or "continue" not in tasks)
+            as_scene = (
+                "scene" in tasks and heading is not None and (n % 2 == 0 or "continue" not in tasks)
+            )
             if as_scene:
                 assert heading is not None
                 answer = _render([heading, *chunk])
                 user = scene_prompt(title, _speakers(chunk), heading_text, _what_happens(chunk))
-                out.append(Example(script_id, "scene", (Message("system", SYSTEM_SCENE),
-                                   Message("user", user), Message("assistant", answer))))
+                out.append(
+                    Example(
+                        script_id,
+                        "scene",
+                        (
+                            Message("system", SYSTEM_SCENE),
+                            Message("user", user),
+                            Message("assistant", answer),
+                        ),
+                    )
+                )
             elif "continue" in tasks and n > 0:
                 so_far = _tail(_render(chunks[n - 1]), context_chars)
-                user = continue_prompt(title, _speakers(chunks[n - 1] + chunk), heading_text or "(none)",
-                                       so_far)
-                out.append(Example(script_id, "continue", (Message("system", SYSTEM_CONTINUE),
-                                   Message("user", user), Message("assistant", _render(chunk)))))
+                user = continue_prompt(
+                    title, _speakers(chunks[n - 1] + chunk), heading_text or "(none)", so_far
+                )
+                out.append(
+                    Example(
+                        script_id,
+                        "continue",
+                        (
+                            Message("system", SYSTEM_CONTINUE),
+                            Message("user", user),
+                            Message("assistant", _render(chunk)),
+                        ),
+                    )
+                )
             if "text" in tasks:
                 lead = [heading] if heading is not None and n == 0 else []
                 out.append(Example(script_id, "text", (), text=_render([*lead, *chunk])))
@@ -183,8 +212,8 @@ def _tail(text: str, max_chars: int) -> str:
     cut = text[-max_chars:]
     at = cut.find("\n\n")
     if 0 <= at < len(cut) - 2:
-        return cut[at + 2:]
-    return cut[cut.find(" ") + 1:] if " " in cut else cut
+        return cut[at + 2 :]
+    return cut[cut.find(" ") + 1 :] if " " in cut else cut
 
 
 def _speakers(elements: Sequence[Element]) -> list[str]:
@@ -208,9 +237,12 @@ def _what_happens(elements: Sequence[Element], max_words: int = 30) -> str:
     return f"{names[0].title()} speaks." if names else "The scene plays out."
 
 
-# -- split, tokenize, pack -------------------------------------------------------------------------
+# -- split, tokenize, pack ------------------------------------------------------------------------
 
-def split_scripts(ids: Sequence[str], val_fraction: float, seed: int) -> tuple[list[str], list[str]]:
+
+def split_scripts(
+    ids: Sequence[str], val_fraction: float, seed: int
+) -> tuple[list[str], list[str]]:
     """(train ids, validation ids): a seeded shuffle of whole scripts; at least one of each.
 
     >>> split_scripts(["a", "b", "c", "d"], 0.25, seed=1)
@@ -218,7 +250,8 @@ def split_scripts(ids: Sequence[str], val_fraction: float, seed: int) -> tuple[l
     """
     if len(ids) < 2:
         raise ConfigError(
-            f"the corpus holds {len(ids)} script(s); at least 2 are needed so that one is held out")
+            f"the corpus holds {len(ids)} script(s); at least 2 are needed so that one is held out"
+        )
     order = sorted(ids)
     random.Random(seed).shuffle(order)
     n_val = min(len(ids) - 1, max(1, round(len(ids) * val_fraction)))
@@ -226,15 +259,25 @@ def split_scripts(ids: Sequence[str], val_fraction: float, seed: int) -> tuple[l
     return [i for i in sorted(ids) if i not in val], [i for i in sorted(ids) if i in val]
 
 
-def prepare(corpus_dir: Path, out_dir: Path, tokenizer: PreTrainedTokenizerBase | None, *,
-            block_size: int = 512, val_fraction: float = 0.1, tasks: Sequence[str] = ("scene", "continue"),
-            seed: int = 1337, vocab_size: int = 4096) -> dict[str, Any]:
-    """Write train/val rows, masks, the scratch tokenizer (when `tokenizer` is None) and meta.json."""
+def prepare(
+    corpus_dir: Path,
+    out_dir: Path,
+    tokenizer: PreTrainedTokenizerBase | None,
+    *,
+    block_size: int = 512,
+    val_fraction: float = 0.1,
+    tasks: Sequence[str] = ("scene", "continue"),
+    seed: int = 1337,
+    vocab_size: int = 4096,
+) -> dict[str, Any]:
+    """Write train/val rows, masks, meta.json and, when `tokenizer` is None, a scratch tokenizer."""
     out_dir = Path(out_dir)
     scripts = read_corpus(Path(corpus_dir))
     train_ids, val_ids = split_scripts([e.id for e, _ in scripts], val_fraction, seed)
     examples = {
-        entry.id: examples_from_script(entry.id, entry.title, doc, tasks=tasks, block_size=block_size)
+        entry.id: examples_from_script(
+            entry.id, entry.title, doc, tasks=tasks, block_size=block_size
+        )
         for entry, doc in scripts
     }
     if tokenizer is None:
@@ -250,33 +293,61 @@ def prepare(corpus_dir: Path, out_dir: Path, tokenizer: PreTrainedTokenizerBase 
         chosen = [x for i in ids for x in examples[i]]
         if split == "train":
             random.Random(seed).shuffle(chosen)
-        tokens, mask = pack(_encode_all(tokenizer, chosen, block_size), block_size, _pad_id(tokenizer))
+        tokens, mask = pack(
+            _encode_all(tokenizer, chosen, block_size), block_size, _pad_id(tokenizer)
+        )
         out_dir.mkdir(parents=True, exist_ok=True)
         tokens.astype(dtype).tofile(out_dir / f"{split}.bin")
         mask.astype(np.uint8).tofile(out_dir / f"{split}_mask.bin")
-        counts[split] = {"scripts": len(ids), "examples": len(chosen), "rows": int(tokens.shape[0]),
-                         "target_tokens": int(mask.sum()),
-                         "kinds": {k: sum(x.kind == k for x in chosen) for k in tasks}}
+        counts[split] = {
+            "scripts": len(ids),
+            "examples": len(chosen),
+            "rows": int(tokens.shape[0]),
+            "target_tokens": int(mask.sum()),
+            "kinds": {k: sum(x.kind == k for x in chosen) for k in tasks},
+        }
         if counts[split]["rows"] == 0:
-            raise ConfigError(f"the {split} split gives no examples; the corpus is too small or has "
-                              "no dialogue")
-    prompts = [json.dumps({"script": x.script, "messages": [m.__dict__ for m in x.messages[:-1]],
-                           "reference": x.messages[-1].content})
-               for i in val_ids for x in examples[i] if x.kind == "scene"]
+            raise ConfigError(
+                f"the {split} split gives no examples; the corpus is too small or has no dialogue"
+            )
+    prompts = [
+        json.dumps(
+            {
+                "script": x.script,
+                "messages": [m.__dict__ for m in x.messages[:-1]],
+                "reference": x.messages[-1].content,
+            }
+        )
+        for i in val_ids
+        for x in examples[i]
+        if x.kind == "scene"
+    ]
     write_atomic(out_dir / VAL_PROMPTS, "\n".join(prompts) + ("\n" if prompts else ""))
     meta = {
-        "version": DATA_VERSION, "corpus": str(Path(corpus_dir).resolve()), "block_size": block_size,
-        "tasks": list(tasks), "seed": seed, "val_fraction": val_fraction, "dtype": np.dtype(dtype).name,
-        "tokenizer": {"source": source, "vocab_size": len(tokenizer), "pad_id": _pad_id(tokenizer),
-                      "eos_id": tokenizer.eos_token_id},
-        "split": {"train": train_ids, "val": val_ids}, "counts": counts,
+        "version": DATA_VERSION,
+        "corpus": str(Path(corpus_dir).resolve()),
+        "block_size": block_size,
+        "tasks": list(tasks),
+        "seed": seed,
+        "val_fraction": val_fraction,
+        "dtype": np.dtype(dtype).name,
+        "tokenizer": {
+            "source": source,
+            "vocab_size": len(tokenizer),
+            "pad_id": _pad_id(tokenizer),
+            "eos_id": tokenizer.eos_token_id,
+        },
+        "split": {"train": train_ids, "val": val_ids},
+        "counts": counts,
     }
     write_atomic(out_dir / META, json.dumps(meta, indent=1) + "\n")
     return meta
 
 
 def _example_text(example: Example) -> str:
-    return example.text if example.kind == "text" else "\n".join(m.content for m in example.messages)
+    return (
+        example.text if example.kind == "text" else "\n".join(m.content for m in example.messages)
+    )
 
 
 def _pad_id(tokenizer: PreTrainedTokenizerBase) -> int:
@@ -285,8 +356,9 @@ def _pad_id(tokenizer: PreTrainedTokenizerBase) -> int:
     return int(pad)
 
 
-def _encode_all(tokenizer: PreTrainedTokenizerBase, examples: Sequence[Example],
-                block_size: int) -> list[tuple[list[int], list[int]]]:
+def _encode_all(
+    tokenizer: PreTrainedTokenizerBase, examples: Sequence[Example], block_size: int
+) -> list[tuple[list[int], list[int]]]:
     """(token ids, loss mask) per example; prompts are masked out, answers kept."""
     prompts, answers = [], []
     for x in examples:
@@ -295,11 +367,15 @@ def _encode_all(tokenizer: PreTrainedTokenizerBase, examples: Sequence[Example],
             answers.append(x.text + "\n\n")
             continue
         messages = [{"role": m.role, "content": m.content} for m in x.messages]
-        prompt = str(tokenizer.apply_chat_template(messages[:-1], tokenize=False, add_generation_prompt=True))
+        prompt = str(
+            tokenizer.apply_chat_template(messages[:-1], tokenize=False, add_generation_prompt=True)
+        )
         full = str(tokenizer.apply_chat_template(messages, tokenize=False))
-        assert full.startswith(prompt), "the chat template does not extend the prompt with the answer"
+        assert full.startswith(prompt), (
+            "the chat template does not extend the prompt with the answer"
+        )
         prompts.append(prompt)
-        answers.append(full[len(prompt):])
+        answers.append(full[len(prompt) :])
     prompt_ids = tokenizer(prompts, add_special_tokens=False)["input_ids"] if prompts else []
     answer_ids = tokenizer(answers, add_special_tokens=False)["input_ids"] if answers else []
     out = []
@@ -308,15 +384,16 @@ def _encode_all(tokenizer: PreTrainedTokenizerBase, examples: Sequence[Example],
         if x.kind == "text" and eos is not None:
             a = [*a, eos]
         if len(p) > block_size * 3 // 4:
-            continue                           # a prompt that leaves little room for an answer
+            continue  # a prompt that leaves little room for an answer
         ids = (p + a)[:block_size]
         mask = ([0] * len(p) + [1] * len(a))[:block_size]
         out.append((ids, mask))
     return out
 
 
-def pack(encoded: Sequence[tuple[list[int], list[int]]], block_size: int,
-         pad_id: int) -> tuple[np.ndarray, np.ndarray]:
+def pack(
+    encoded: Sequence[tuple[list[int], list[int]]], block_size: int, pad_id: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Greedy packing of whole examples into rows of `block_size` tokens.
 
     >>> t, m = pack([([1, 2, 3], [0, 1, 1]), ([4, 5], [1, 1]), ([6, 7, 8], [0, 0, 1])], 5, pad_id=0)
@@ -338,30 +415,43 @@ def pack(encoded: Sequence[tuple[list[int], list[int]]], block_size: int,
         rows.append(row + [pad_id] * (block_size - len(row)))
         masks.append(row_mask + [0] * (block_size - len(row_mask)))
     shape = (len(rows), block_size)
-    return (np.array(rows, dtype=np.int64).reshape(shape), np.array(masks, dtype=np.uint8).reshape(shape))
+    return (
+        np.array(rows, dtype=np.int64).reshape(shape),
+        np.array(masks, dtype=np.uint8).reshape(shape),
+    )
 
 
 # -- the scratch tokenizer ------------------------------------------------------------------------
 
+
 def train_tokenizer(texts: Sequence[str], vocab_size: int) -> PreTrainedTokenizerFast:
     """A byte-level BPE (GPT-2 pre-tokenization, so llama.cpp reads it as `gpt-2`) with the ChatML
     special tokens and chat template."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers  # noqa: PLC0415
-    from transformers import PreTrainedTokenizerFast  # noqa: PLC0415
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
 
     bpe = Tokenizer(models.BPE())
     bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
     bpe.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=list(SPECIAL_TOKENS),
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-                                  show_progress=False)
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        special_tokens=list(SPECIAL_TOKENS),
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
     bpe.train_from_iterator(texts, trainer=trainer)
-    return PreTrainedTokenizerFast(tokenizer_object=bpe, eos_token="<|im_end|>",
-                                   pad_token="<|endoftext|>", bos_token=None, chat_template=CHATML,
-                                   model_max_length=1 << 20)
+    return PreTrainedTokenizerFast(  # type: ignore[no-untyped-call]
+        tokenizer_object=bpe,
+        eos_token="<|im_end|>",
+        pad_token="<|endoftext|>",
+        bos_token=None,
+        chat_template=CHATML,
+        model_max_length=1 << 20,
+    )
 
 
-# -- reading prepared data --------------------------------------------------------------------------
+# -- reading prepared data ------------------------------------------------------------------------
+
 
 def load_meta(data_dir: Path) -> dict[str, Any]:
     path = Path(data_dir) / META
@@ -381,9 +471,9 @@ def load_rows(data_dir: Path, split: str) -> Rows:
     return Rows(tokens.reshape(-1, block), mask.reshape(-1, block))
 
 
-def get_batch(rows: Rows, indices: Sequence[int]) -> tuple[torch.Tensor, torch.Tensor]:
+def get_batch(rows: Rows, indices: Sequence[int] | np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
     """(input_ids, labels) for the rows at `indices`; labels are -100 where the mask is 0."""
-    import torch  # noqa: PLC0415
+    import torch
 
     index = np.asarray(indices, dtype=np.int64)
     tokens = torch.from_numpy(rows.tokens[index].astype(np.int64))

@@ -33,7 +33,8 @@ from writersroom.train import data as data_mod
 
 _HEADING = re.compile(r"^(?:INT\.?/EXT|EXT\.?/INT|I/E|INT|EXT|EST)\.? .+ - .+$")
 _CHAT_TALK = re.compile(
-    r"(?im)^\s*(?:sure|certainly|of course|here is|here's|as an ai|i hope|note:|```|\*\*|#+ |[-*] )")
+    r"(?im)^\s*(?:sure|certainly|of course|here is|here's|as an ai|i hope|note:|```|\*\*|#+ |[-*] )"
+)
 
 
 @dataclass(frozen=True)
@@ -52,18 +53,28 @@ def check_scene(text: str) -> SceneCheck:
     """
     doc = fountain.parse(text.strip())
     problems = []
-    first = next((e for e in doc.elements if not (isinstance(e, Action) and not e.text.strip())), None)
+    first = next(
+        (e for e in doc.elements if not (isinstance(e, Action) and not e.text.strip())), None
+    )
     if not isinstance(first, SceneHeading) or not _HEADING.match(first.text.upper()):
         problems.append("no_heading_first")
-    speeches = [e for e in doc.elements if isinstance(e, Dialogue)
-                and any(isinstance(line, str) and line.strip() for line in e.lines)]
+    speeches = [
+        e
+        for e in doc.elements
+        if isinstance(e, Dialogue)
+        and any(isinstance(line, str) and line.strip() for line in e.lines)
+    ]
     if not speeches:
         problems.append("no_dialogue")
     if _CHAT_TALK.search(text):
         problems.append("chat_talk")
     issues = signals.format_issues(doc, signals.scene_texts(doc))
-    problems += sorted(k for k in issues if k in {"heading_without_int_ext", "heading_without_time",
-                                                  "empty_dialogue", "leftover_note"})
+    problems += sorted(
+        k
+        for k in issues
+        if k
+        in {"heading_without_int_ext", "heading_without_time", "empty_dialogue", "leftover_note"}
+    )
     return SceneCheck(not problems, tuple(problems))
 
 
@@ -73,7 +84,9 @@ def style_features(texts: Sequence[str]) -> dict[str, float]:
     scenes = [s for doc in docs for s in signals.scene_texts(doc)]
     dialogue = signals.dialogue_signals(scenes) if scenes else {}
     speeches = [e for doc in docs for e in doc.elements if isinstance(e, Dialogue)]
-    actions = [e.text for doc in docs for e in doc.elements if isinstance(e, Action) and e.text.strip()]
+    actions = [
+        e.text for doc in docs for e in doc.elements if isinstance(e, Action) and e.text.strip()
+    ]
     spoken = " ".join(line for s in speeches for line in s.lines if isinstance(line, str))
     sentences = max(1, len(re.findall(r"[.!?]+", spoken)))
     return {
@@ -100,12 +113,24 @@ def style_similarity(a: dict[str, float], b: dict[str, float]) -> float:
     return 1.0 - sum(diffs) / len(diffs)
 
 
-def generate_scenes(backend: Backend, prompts: Sequence[dict[str, Any]], *, max_tokens: int = 320,
-                    temperature: float = 0.7, seed: int = 7) -> list[str]:
+def generate_scenes(
+    backend: Backend,
+    prompts: Sequence[dict[str, Any]],
+    *,
+    max_tokens: int = 320,
+    temperature: float = 0.7,
+    seed: int = 7,
+) -> list[str]:
     """One scene per held-out prompt, sampled without grammar constraints."""
-    requests = [Request(messages=tuple(Message(m["role"], m["content"]) for m in p["messages"]),
-                        max_tokens=max_tokens, temperature=temperature, seed=seed + i)
-                for i, p in enumerate(prompts)]
+    requests = [
+        Request(
+            messages=tuple(Message(m["role"], m["content"]) for m in p["messages"]),
+            max_tokens=max_tokens,
+            temperature=temperature,
+            seed=seed + i,
+        )
+        for i, p in enumerate(prompts)
+    ]
     return [c.text for c in complete_many(backend, requests)]
 
 
@@ -122,8 +147,13 @@ def score_scenes(texts: Sequence[str], reference: dict[str, float]) -> dict[str,
     }
 
 
-def compare_backends(before: Backend, after: Backend, prompts: Sequence[dict[str, Any]],
-                     references: Sequence[str], **options: Any) -> dict[str, Any]:
+def compare_backends(
+    before: Backend,
+    after: Backend,
+    prompts: Sequence[dict[str, Any]],
+    references: Sequence[str],
+    **options: Any,
+) -> dict[str, Any]:
     """Generate the same held-out scenes with both models and score them against the references
     (the training scripts' text)."""
     reference = style_features(references)
@@ -152,7 +182,9 @@ def training_references(data_dir: Path, limit_chars: int = 400_000) -> list[str]
     for script_id in meta["split"]["train"]:
         path = corpus / "scripts" / f"{script_id}.fountain"
         if path.exists():
-            text = path.read_text(encoding="utf-8")[: limit_chars // max(1, len(meta["split"]["train"]))]
+            text = path.read_text(encoding="utf-8")[
+                : limit_chars // max(1, len(meta["split"]["train"]))
+            ]
             texts.append(text)
             size += len(text)
     return texts
@@ -160,7 +192,7 @@ def training_references(data_dir: Path, limit_chars: int = 400_000) -> list[str]
 
 def perplexity(model: Any, data_dir: Path, *, rows: int = 0, batch_size: int = 8) -> float:
     """exp(mean loss per target token) of an HF model on the held-out rows (0 = all)."""
-    import torch  # noqa: PLC0415
+    import torch
 
     val = data_mod.load_rows(data_dir, "val")
     limit = len(val) if rows == 0 else min(rows, len(val))

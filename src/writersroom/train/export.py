@@ -36,9 +36,9 @@ VERIFY_TEXT = (
 
 @dataclass(frozen=True)
 class Verification:
-    tokens_match: bool            # llama.cpp tokenizes VERIFY_TEXT exactly as the HF tokenizer
-    top1_agreement: float         # share of positions where both pick the same next token
-    max_logit_diff: float         # largest absolute difference of the logits
+    tokens_match: bool  # llama.cpp tokenizes VERIFY_TEXT exactly as the HF tokenizer
+    top1_agreement: float  # share of positions where both pick the same next token
+    max_logit_diff: float  # largest absolute difference of the logits
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Exported:
 
 def _torch() -> Any:
     try:
-        import torch  # noqa: PLC0415
+        import torch
     except ImportError as exc:
         raise MissingExtra("train", "torch") from exc
     return torch
@@ -64,11 +64,18 @@ def model_dir_of(path: Path) -> Path:
         return path
     if (path / "model" / "config.json").exists():
         return path / "model"
-    raise ConfigError(f"{path} is neither a training run (run.json, model/) nor an HF model directory")
+    raise ConfigError(
+        f"{path} is neither a training run (run.json, model/) nor an HF model directory"
+    )
 
 
-def export_model(path: Path, *, types: tuple[str, ...] = ("q8_0",), verify: bool = True,
-                 evaluation: dict[str, Any] | None = None) -> list[Exported]:
+def export_model(
+    path: Path,
+    *,
+    types: tuple[str, ...] = ("q8_0",),
+    verify: bool = True,
+    evaluation: dict[str, Any] | None = None,
+) -> list[Exported]:
     """Write `model-<type>.gguf` for each type and README.md (the model card) next to the model.
     For a training run the files go in the run directory; for a bare HF directory, into it."""
     unknown = [t for t in types if t not in TYPES]
@@ -109,18 +116,25 @@ def _base_gguf(hf_dir: Path) -> str:
 
 # -- the converter --------------------------------------------------------------------------------
 
-def write_gguf(hf_dir: Path, target: Path, kind: str = "q8_0", *,
-               tokenizer_gguf: Path | None = None) -> Path:
+
+def write_gguf(
+    hf_dir: Path, target: Path, kind: str = "q8_0", *, tokenizer_gguf: Path | None = None
+) -> Path:
     """Convert a Llama-architecture HF directory to one GGUF file (written atomically)."""
-    import gguf  # noqa: PLC0415
+    import gguf
 
     config = _read_json(hf_dir / "config.json") or {}
     if config.get("model_type") != "llama":
-        raise FormatError(f"only Llama-architecture models can be exported to GGUF here, not "
-                          f"{config.get('model_type')!r}", path=str(hf_dir))
+        raise FormatError(
+            f"only Llama-architecture models can be exported to GGUF here, not "
+            f"{config.get('model_type')!r}",
+            path=str(hf_dir),
+        )
     weights = _load_weights(hf_dir)
-    n_head, n_kv = int(config["num_attention_heads"]), int(config.get("num_key_value_heads") or
-                                                             config["num_attention_heads"])
+    n_head, n_kv = (
+        int(config["num_attention_heads"]),
+        int(config.get("num_key_value_heads") or config["num_attention_heads"]),
+    )
     hidden = int(config["hidden_size"])
     head_dim = int(config.get("head_dim") or hidden // n_head)
     rope = config.get("rope_parameters") or {}
@@ -144,7 +158,9 @@ def write_gguf(hf_dir: Path, target: Path, kind: str = "q8_0", *,
     writer.add_rope_freq_base(rope_theta)
     writer.add_layer_norm_rms_eps(float(config.get("rms_norm_eps", 1e-5)))
     writer.add_vocab_size(int(config["vocab_size"]))
-    writer.add_file_type(gguf.LlamaFileType.MOSTLY_Q8_0 if kind == "q8_0" else gguf.LlamaFileType.MOSTLY_F16)
+    writer.add_file_type(
+        gguf.LlamaFileType.MOSTLY_Q8_0 if kind == "q8_0" else gguf.LlamaFileType.MOSTLY_F16
+    )
     _add_tokenizer(writer, hf_dir, int(config["vocab_size"]), tokenizer_gguf)
 
     for name, tensor in _gguf_tensors(weights, config, n_head, n_kv):
@@ -165,13 +181,15 @@ def write_gguf(hf_dir: Path, target: Path, kind: str = "q8_0", *,
 
 def _load_weights(hf_dir: Path) -> dict[str, np.ndarray]:
     torch = _torch()
-    from safetensors.torch import load_file  # noqa: PLC0415
+    from safetensors.torch import load_file
 
     files = sorted(hf_dir.glob("*.safetensors"))
     if not files:
         bins = sorted(hf_dir.glob("pytorch_model*.bin"))
         if not bins:
-            raise FormatError("no model weights (*.safetensors or pytorch_model*.bin)", path=str(hf_dir))
+            raise FormatError(
+                "no model weights (*.safetensors or pytorch_model*.bin)", path=str(hf_dir)
+            )
         state = {}
         for file in bins:
             state.update(torch.load(file, map_location="cpu", weights_only=True))
@@ -186,8 +204,11 @@ def _unrotate(weight: np.ndarray, heads: int) -> np.ndarray:
     """Rotate-half (HF) → interleaved (llama.cpp) row order of a q or k projection: within each
     head, row i of the first half and row i of the second half become neighbours."""
     rows = weight.shape[0]
-    return (weight.reshape(heads, 2, rows // heads // 2, *weight.shape[1:])
-            .swapaxes(1, 2).reshape(weight.shape))
+    return (
+        weight.reshape(heads, 2, rows // heads // 2, *weight.shape[1:])
+        .swapaxes(1, 2)
+        .reshape(weight.shape)
+    )
 
 
 _LAYER = {
@@ -203,10 +224,13 @@ _LAYER = {
 }
 
 
-def _gguf_tensors(weights: dict[str, np.ndarray], config: dict[str, Any], n_head: int,
-                  n_kv: int) -> list[tuple[str, np.ndarray]]:
-    out = [("token_embd.weight", weights["model.embed_tokens.weight"]),
-           ("output_norm.weight", weights["model.norm.weight"])]
+def _gguf_tensors(
+    weights: dict[str, np.ndarray], config: dict[str, Any], n_head: int, n_kv: int
+) -> list[tuple[str, np.ndarray]]:
+    out = [
+        ("token_embd.weight", weights["model.embed_tokens.weight"]),
+        ("output_norm.weight", weights["model.norm.weight"]),
+    ]
     if "lm_head.weight" in weights and not config.get("tie_word_embeddings", False):
         out.append(("output.weight", weights["lm_head.weight"]))
     for i in range(int(config["num_hidden_layers"])):
@@ -226,13 +250,15 @@ def _gguf_tensors(weights: dict[str, np.ndarray], config: dict[str, Any], n_head
 def _add_tokenizer(writer: Any, hf_dir: Path, vocab_size: int, source: Path | None) -> None:
     if source is not None and source.exists() and _copy_gguf_tokenizer(writer, source, vocab_size):
         return
-    import gguf  # noqa: PLC0415
-    from transformers import AutoTokenizer  # noqa: PLC0415
+    import gguf
+    from transformers import AutoTokenizer
 
     spec = _read_json(hf_dir / "tokenizer.json")
     if not spec or (spec.get("model") or {}).get("type") != "BPE":
-        raise FormatError("the tokenizer is not a byte-level BPE tokenizer.json; only those are "
-                          "exported", path=str(hf_dir))
+        raise FormatError(
+            "the tokenizer is not a byte-level BPE tokenizer.json; only those are exported",
+            path=str(hf_dir),
+        )
     tokenizer = AutoTokenizer.from_pretrained(str(hf_dir))
     vocab: dict[str, int] = dict(spec["model"]["vocab"])
     added = {t["content"]: t for t in spec.get("added_tokens", [])}
@@ -247,7 +273,11 @@ def _add_tokenizer(writer: Any, hf_dir: Path, vocab_size: int, source: Path | No
             types.append(gguf.TokenType.UNUSED)
         elif token in added:
             tokens.append(token)
-            types.append(gguf.TokenType.CONTROL if added[token].get("special") else gguf.TokenType.USER_DEFINED)
+            types.append(
+                gguf.TokenType.CONTROL
+                if added[token].get("special")
+                else gguf.TokenType.USER_DEFINED
+            )
         else:
             tokens.append(token)
             types.append(gguf.TokenType.NORMAL)
@@ -257,9 +287,11 @@ def _add_tokenizer(writer: Any, hf_dir: Path, vocab_size: int, source: Path | No
     writer.add_token_list(tokens)
     writer.add_token_types(types)
     writer.add_token_merges(merges)
-    for setter, value in ((writer.add_bos_token_id, tokenizer.bos_token_id),
-                          (writer.add_eos_token_id, tokenizer.eos_token_id),
-                          (writer.add_pad_token_id, tokenizer.pad_token_id)):
+    for setter, value in (
+        (writer.add_bos_token_id, tokenizer.bos_token_id),
+        (writer.add_eos_token_id, tokenizer.eos_token_id),
+        (writer.add_pad_token_id, tokenizer.pad_token_id),
+    ):
         if value is not None:
             setter(int(value))
     writer.add_add_bos_token(False)
@@ -281,7 +313,7 @@ def _pre_tokenizer_name(spec: dict[str, Any]) -> str:
 
 def _copy_gguf_tokenizer(writer: Any, source: Path, vocab_size: int) -> bool:
     """Copy every tokenizer.* key of the base model's GGUF (same vocabulary size only)."""
-    from gguf import GGUFReader, GGUFValueType  # noqa: PLC0415
+    from gguf import GGUFReader, GGUFValueType
 
     reader = GGUFReader(str(source))
     tokens = reader.fields.get("tokenizer.ggml.tokens")
@@ -300,19 +332,25 @@ def _copy_gguf_tokenizer(writer: Any, source: Path, vocab_size: int) -> bool:
 
 # -- verification ---------------------------------------------------------------------------------
 
+
 def verify_gguf(gguf_path: Path, hf_dir: Path, text: str = VERIFY_TEXT) -> Verification:
     """Load the GGUF in llama-cpp-python and compare tokens and next-token logits with HF."""
     torch = _torch()
-    from transformers import AutoModelForCausalLM, AutoTokenizer  # noqa: PLC0415
+    from transformers import AutoModelForCausalLM, AutoTokenizer
 
     try:
-        from llama_cpp import Llama  # noqa: PLC0415
+        from llama_cpp import Llama
     except ImportError as exc:
         raise MissingExtra("default", "llama-cpp-python") from exc
     tokenizer = AutoTokenizer.from_pretrained(str(hf_dir))
     hf_ids = list(tokenizer(text, add_special_tokens=False)["input_ids"])
-    llm = Llama(model_path=str(gguf_path), n_ctx=max(64, len(hf_ids) + 8), logits_all=True,
-                verbose=False, n_threads=None)
+    llm = Llama(
+        model_path=str(gguf_path),
+        n_ctx=max(64, len(hf_ids) + 8),
+        logits_all=True,
+        verbose=False,
+        n_threads=None,
+    )
     try:
         cpp_ids = llm.tokenize(text.encode(), add_bos=False, special=True)
         llm.eval(hf_ids)
@@ -320,40 +358,66 @@ def verify_gguf(gguf_path: Path, hf_dir: Path, text: str = VERIFY_TEXT) -> Verif
     finally:
         llm.close()
     model = AutoModelForCausalLM.from_pretrained(str(hf_dir), dtype=torch.float32)
-    model.eval()
+    model.eval()  # type: ignore[no-untyped-call]
     with torch.no_grad():
         hf_logits = model(input_ids=torch.tensor([hf_ids])).logits[0].numpy()
     n = min(len(hf_logits), len(cpp_logits))
     agree = float(np.mean(hf_logits[:n].argmax(-1) == cpp_logits[:n].argmax(-1)))
     diff = float(np.abs(hf_logits[:n] - cpp_logits[:n]).max())
-    return Verification(tokens_match=list(cpp_ids) == hf_ids, top1_agreement=agree, max_logit_diff=diff)
+    return Verification(
+        tokens_match=list(cpp_ids) == hf_ids, top1_agreement=agree, max_logit_diff=diff
+    )
 
 
 # -- the model card -------------------------------------------------------------------------------
 
-def model_card(hf_dir: Path, run: dict[str, Any] | None, files: list[Exported],
-               evaluation: dict[str, Any] | None) -> str:
+
+def model_card(
+    hf_dir: Path,
+    run: dict[str, Any] | None,
+    files: list[Exported],
+    evaluation: dict[str, Any] | None,
+) -> str:
     """README.md: what the model is, the data it saw, how it was trained, how it scores."""
     config = _read_json(hf_dir / "config.json") or {}
     lines = ["# writersroom model", ""]
     if run:
         cfg = run["config"]
         base = run["base"]["spec"]
-        method = "trained from scratch" if base == "scratch" else f"{cfg['method']} fine-tune of `{base}`"
-        lines += [f"A {config.get('model_type', '?')} model, {method} with `writersroom train` "
-                  f"({run['parameters'] / 1e6:.1f}M parameters, {run['trained_parameters'] / 1e6:.2f}M "
-                  f"trained, {run['steps']} steps on {run['device']} in {run['precision']}).", ""]
+        method = (
+            "trained from scratch"
+            if base == "scratch"
+            else f"{cfg['method']} fine-tune of `{base}`"
+        )
+        lines += [
+            f"A {config.get('model_type', '?')} model, {method} with `writersroom train` "
+            f"({run['parameters'] / 1e6:.1f}M parameters, {run['trained_parameters'] / 1e6:.2f}M "
+            f"trained, {run['steps']} steps on {run['device']} in {run['precision']}).",
+            "",
+        ]
     lines += ["## Use", "", "```"]
     for f in files:
-        lines.append(f"writersroom generate \"INT. DINER - NIGHT\" --model {f.path.name}")
-    lines += [f"writersroom generate \"INT. DINER - NIGHT\" --model {hf_dir.name}/   # transformers", "```", ""]
+        lines.append(f'writersroom generate "INT. DINER - NIGHT" --model {f.path.name}')
+    lines += [
+        f'writersroom generate "INT. DINER - NIGHT" --model {hf_dir.name}/   # transformers',
+        "```",
+        "",
+    ]
     if files:
-        lines += ["## Files", "", "| file | type | size | tokens match HF | top-1 agreement | max logit diff |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            "## Files",
+            "",
+            "| file | type | size | tokens match HF | top-1 agreement | max logit diff |",
+            "|---|---|---|---|---|---|",
+        ]
         for f in files:
             v = f.verification
-            checks = (f"{'yes' if v.tokens_match else 'NO'} | {v.top1_agreement:.1%} | {v.max_logit_diff:.3f}"
-                      if v else "not verified | | ")
+            checks = (
+                f"{'yes' if v.tokens_match else 'NO'} | {v.top1_agreement:.1%} | "
+                f"{v.max_logit_diff:.3f}"
+                if v
+                else "not verified | | "
+            )
             lines.append(f"| {f.path.name} | {f.type} | {f.bytes / 1e6:.1f} MB | {checks} |")
         lines.append("")
     if run:
@@ -363,20 +427,34 @@ def model_card(hf_dir: Path, run: dict[str, Any] | None, files: list[Exported],
 
 def _data_section(run: dict[str, Any]) -> list[str]:
     data = run["data"]
-    lines = ["## Training data", "", f"Corpus: `{data['corpus']}`, split by script "
-             f"({len(data['split']['train'])} train, {len(data['split']['val'])} held out).", ""]
+    lines = [
+        "## Training data",
+        "",
+        f"Corpus: `{data['corpus']}`, split by script "
+        f"({len(data['split']['train'])} train, {len(data['split']['val'])} held out).",
+        "",
+    ]
     manifest = _read_json(Path(data["corpus"]) / "manifest.json")
     if manifest:
         held_out = set(data["split"]["val"])
-        lines += ["| script | title | format | licence | words | split |", "|---|---|---|---|---|---|"]
+        lines += [
+            "| script | title | format | licence | words | split |",
+            "|---|---|---|---|---|---|",
+        ]
         for e in manifest["scripts"]:
             split = "val" if e["id"] in held_out else "train"
-            lines.append(f"| {e['id']} | {e['title']} | {e['format']} | {e['licence']} | {e['words']:,} | {split} |")
+            lines.append(
+                f"| {e['id']} | {e['title']} | {e['format']} | {e['licence']} | "
+                f"{e['words']:,} | {split} |"
+            )
         lines.append("")
     counts = data["counts"]
-    lines += [f"Examples: {counts['train']['examples']:,} train ({counts['train']['kinds']}), "
-              f"{counts['val']['examples']:,} validation; {counts['train']['target_tokens']:,} trained "
-              "tokens per epoch.", ""]
+    lines += [
+        f"Examples: {counts['train']['examples']:,} train ({counts['train']['kinds']}), "
+        f"{counts['val']['examples']:,} validation; {counts['train']['target_tokens']:,} trained "
+        "tokens per epoch.",
+        "",
+    ]
     return lines
 
 
@@ -388,14 +466,22 @@ def _hyper_section(cfg: dict[str, Any]) -> list[str]:
 
 
 def _eval_section(run: dict[str, Any], evaluation: dict[str, Any] | None) -> list[str]:
-    lines = ["## Evaluation", "", "| measure | before | after |", "|---|---|---|",
-             f"| held-out loss | {run['val_loss_before']:.4f} | {run['val_loss_after']:.4f} |",
-             f"| held-out perplexity | {math.exp(run['val_loss_before']):.2f} | "
-             f"{math.exp(run['val_loss_after']):.2f} |"]
+    lines = [
+        "## Evaluation",
+        "",
+        "| measure | before | after |",
+        "|---|---|---|",
+        f"| held-out loss | {run['val_loss_before']:.4f} | {run['val_loss_after']:.4f} |",
+        f"| held-out perplexity | {math.exp(run['val_loss_before']):.2f} | "
+        f"{math.exp(run['val_loss_after']):.2f} |",
+    ]
     if evaluation:
         before, after = evaluation.get("before", {}), evaluation.get("after", {})
-        for key, label in (("well_formed", "well-formed scenes"), ("style_similarity", "style similarity"),
-                           ("dialogue_share", "dialogue share of lines")):
+        for key, label in (
+            ("well_formed", "well-formed scenes"),
+            ("style_similarity", "style similarity"),
+            ("dialogue_share", "dialogue share of lines"),
+        ):
             if key in before or key in after:
                 lines.append(f"| {label} | {_num(before.get(key))} | {_num(after.get(key))} |")
     return [*lines, ""]

@@ -29,18 +29,18 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Base:
-    spec: str                  # as given: default, scratch, a path
-    kind: str                  # gguf | hf | scratch
-    path: str                  # the GGUF file or HF directory loaded ("" for scratch)
-    gguf: str = ""             # the original GGUF, whose tokenizer metadata the export reuses
+    spec: str  # as given: default, scratch, a path
+    kind: str  # gguf | hf | scratch
+    path: str  # the GGUF file or HF directory loaded ("" for scratch)
+    gguf: str = ""  # the original GGUF, whose tokenizer metadata the export reuses
 
 
 def require_train_extra() -> None:
     """Raise MissingExtra('train') unless torch, transformers and peft import."""
     try:
-        import peft  # noqa: F401, PLC0415
-        import torch  # noqa: F401, PLC0415
-        import transformers  # noqa: F401, PLC0415
+        import peft  # noqa: F401
+        import torch  # noqa: F401
+        import transformers  # noqa: F401
     except ImportError as exc:
         raise MissingExtra("train", exc.name) from exc
 
@@ -50,7 +50,7 @@ def resolve_base(spec: str) -> Base:
     if spec == "scratch":
         return Base(spec, "scratch", "")
     if spec == "default":
-        from writersroom.llm.llamacpp import bundled_model_path  # noqa: PLC0415
+        from writersroom.llm.llamacpp import bundled_model_path
 
         path = bundled_model_path()
         return Base(spec, "gguf", str(path), gguf=str(path))
@@ -58,19 +58,22 @@ def resolve_base(spec: str) -> Base:
     if path.is_file() and path.suffix == ".gguf":
         return Base(spec, "gguf", str(path.resolve()), gguf=str(path.resolve()))
     if path.is_dir() and (path / "config.json").exists():
-        source = path / "base.json"      # an HF dir this module converted from a GGUF
+        source = path / "base.json"  # an HF dir this module converted from a GGUF
         gguf = source.read_text(encoding="utf-8").strip() if source.exists() else ""
         return Base(spec, "hf", str(path.resolve()), gguf=gguf)
-    raise ConfigError(f"--base {spec}: not 'default', 'scratch', a .gguf file or an HF model "
-                      "directory (a folder with config.json)")
+    raise ConfigError(
+        f"--base {spec}: not 'default', 'scratch', a .gguf file or an HF model "
+        "directory (a folder with config.json)"
+    )
 
 
-def load_base(spec: str, *, cache_dir: Path | None = None,
-              dtype: Any = None) -> tuple[PreTrainedModel, PreTrainedTokenizerBase, Base]:
+def load_base(
+    spec: str, *, cache_dir: Path | None = None, dtype: Any = None
+) -> tuple[PreTrainedModel, PreTrainedTokenizerBase, Base]:
     """Load a base model and its tokenizer (fp32 unless `dtype` is given)."""
     require_train_extra()
-    import torch  # noqa: PLC0415
-    from transformers import AutoModelForCausalLM, AutoTokenizer  # noqa: PLC0415
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
 
     base = resolve_base(spec)
     if base.kind == "scratch":
@@ -102,13 +105,16 @@ def _cached_hf_dir(gguf: Path, cache_dir: Path) -> Path:
 
 
 def _load_gguf(path: Path, dtype: Any) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
-    from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig  # noqa: PLC0415
+    from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
 
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name)
         model = AutoModelForCausalLM.from_pretrained(
-            str(path.parent), gguf_file=path.name, dtype=dtype,
-            quantization_config=GgufConfig(gguf_file=path.name, dequantize=True))
+            str(path.parent),
+            gguf_file=path.name,
+            dtype=dtype,
+            quantization_config=GgufConfig(gguf_file=path.name, dequantize=True),
+        )
     except (OSError, ValueError, KeyError) as exc:
         raise ConfigError(f"transformers cannot load {path}: {exc}") from exc
     # A plain dense model from here on: no quantizer state (it blocks saving and PEFT).
@@ -117,11 +123,13 @@ def _load_gguf(path: Path, dtype: Any) -> tuple[PreTrainedModel, PreTrainedToken
             delattr(model, attr)
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
-    model.is_quantized = False
+    setattr(model, "is_quantized", False)  # noqa: B010 - the attribute is not declared
     return model, tokenizer
 
 
-def _save_hf(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, out: Path, *, gguf: Path) -> None:
+def _save_hf(
+    model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, out: Path, *, gguf: Path
+) -> None:
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     model.save_pretrained(str(tmp))
@@ -134,32 +142,48 @@ def _save_hf(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase, out: Pa
 def scratch_model(config: TrainConfig, tokenizer: PreTrainedTokenizerBase) -> PreTrainedModel:
     """A fresh small Llama sized by the config, for the scratch tokenizer."""
     require_train_extra()
-    from transformers import LlamaConfig, LlamaForCausalLM  # noqa: PLC0415
+    from transformers import LlamaConfig, LlamaForCausalLM
 
     hidden = config.intermediate_size or 32 * -(-(8 * config.n_embd // 3) // 32)
     llama = LlamaConfig(
-        vocab_size=len(tokenizer), hidden_size=config.n_embd, intermediate_size=hidden,
-        num_hidden_layers=config.n_layer, num_attention_heads=config.n_head,
-        num_key_value_heads=config.n_kv_head, max_position_embeddings=max(config.block_size, 2048),
-        rms_norm_eps=1e-5, rope_theta=10000.0, tie_word_embeddings=True,
-        bos_token_id=None, eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
+        vocab_size=len(tokenizer),
+        hidden_size=config.n_embd,
+        intermediate_size=hidden,
+        num_hidden_layers=config.n_layer,
+        num_attention_heads=config.n_head,
+        num_key_value_heads=config.n_kv_head,
+        max_position_embeddings=max(config.block_size, 2048),
+        rms_norm_eps=1e-5,
+        rope_parameters={"rope_type": "default", "rope_theta": 10000.0},
+        tie_word_embeddings=True,
+        bos_token_id=None,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
     )
     return LlamaForCausalLM(llama)
 
 
 def add_lora(model: PreTrainedModel, config: TrainConfig) -> Any:
     """Wrap `model` with LoRA adapters on `config.lora_targets`; only the adapters train."""
-    from peft import LoraConfig, get_peft_model  # noqa: PLC0415
+    from peft import LoraConfig, get_peft_model
 
     names = {name.rsplit(".", 1)[-1] for name, _ in model.named_modules()}
     missing = [t for t in config.lora_targets if t not in names]
     if missing:
         raise ConfigError(f"lora_targets {missing} are not layers of this model")
     n_layers = int(model.config.num_hidden_layers)
-    layers = list(range(max(0, n_layers - config.lora_layers), n_layers)) if config.lora_layers else None
-    lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
-                      target_modules=list(config.lora_targets), layers_to_transform=layers,
-                      task_type="CAUSAL_LM", bias="none")
+    layers = (
+        list(range(max(0, n_layers - config.lora_layers), n_layers)) if config.lora_layers else None
+    )
+    lora = LoraConfig(
+        r=config.lora_r,
+        lora_alpha=config.lora_alpha,
+        lora_dropout=config.lora_dropout,
+        target_modules=list(config.lora_targets),
+        layers_to_transform=layers,
+        task_type="CAUSAL_LM",
+        bias="none",
+    )
     with warnings.catch_warnings():
         # peft asks transformers about gradient checkpointing through a name deprecated in v5
         warnings.simplefilter("ignore", FutureWarning)

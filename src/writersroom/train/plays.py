@@ -1,7 +1,7 @@
 """Stage plays → the screenplay document model: plain-text plays and DraCor TEI XML.
 
     doc = parse_play_text(text, title="Candida")      # CHARACTER. speech / [stage directions]
-    doc = parse_tei(xml_bytes)                        # <sp><speaker/><p/></sp>, <stage/>, <div><head/>
+    doc, facts = parse_tei(xml_bytes)                 # <sp><speaker/><p/></sp>, <stage/>, <div>
 
 Plain-text plays come in many house styles, so cues are found by vote: every paragraph start that
 could be a cue ("MRS. MAR.", "Peter Stockmann.", "THE DOG (_aside_)", "First Citizen:") is counted,
@@ -33,8 +33,8 @@ from writersroom.screenplay.model import (
     TitleField,
 )
 
-MIN_CUES = 3                      # a cue seen fewer times is not taken as a speaker
-MAX_PARENTHETICAL_WORDS = 14      # longer directions inside a speech become Action
+MIN_CUES = 3  # a cue seen fewer times is not taken as a speaker
+MAX_PARENTHETICAL_WORDS = 14  # longer directions inside a speech become Action
 
 _WORD = r"[A-Z][A-Za-z'’\-]*"
 _NAME_START = re.compile(rf"^({_WORD}\.?(?:[ ]{_WORD}\.?){{0,3}})")
@@ -66,21 +66,107 @@ _INTERIOR = re.compile(
     r"chamber|bedroom|salon|saloon|shop|inn|tavern|church|cabin|hut|studio|apartment|lodging)s?\b",
     re.IGNORECASE,
 )
-_TIMES = (("NIGHT", r"\b(night|midnight|moonlight|dark)\b"), ("EVENING", r"\b(evening|dusk|sunset)\b"),
-          ("MORNING", r"\b(morning|dawn|sunrise|breakfast)\b"), ("AFTERNOON", r"\b(afternoon|tea)\b"))
+_TIMES = (
+    ("NIGHT", r"\b(night|midnight|moonlight|dark)\b"),
+    ("EVENING", r"\b(evening|dusk|sunset)\b"),
+    ("MORNING", r"\b(morning|dawn|sunrise|breakfast)\b"),
+    ("AFTERNOON", r"\b(afternoon|tea)\b"),
+)
 _NOT_NAMES = {
-    "ACT", "SCENE", "CURTAIN", "END", "EXIT", "EXEUNT", "ENTER", "FINIS", "PROLOGUE", "EPILOGUE",
-    "NOTE", "NOTES", "PREFACE", "CHARACTERS", "PERSONS", "TIME", "PLACE", "THE", "A", "AN", "I",
-    "O", "OH", "AH", "YES", "NO", "WELL", "WHY", "WHAT", "HOW", "COME", "NOW", "SO", "THEN", "HERE",
-    "THERE", "GOOD", "VERY", "INDEED", "NOTHING", "THANKS", "THANK", "CERTAINLY", "QUITE", "REALLY",
-    "NEVER", "ALWAYS", "NONSENSE", "PARDON", "SIR", "MADAM", "HA", "HM", "HUSH", "STOP", "WAIT",
-    "LOOK", "LISTEN", "PLEASE", "BUT", "AND", "IT", "HE", "SHE", "WE", "YOU", "THEY", "THIS", "THAT",
-    "MR", "MRS", "MS", "DR", "ST", "SIR", "LADY", "LORD", "MISS", "CAPT", "COL", "GEN", "REV",
-    "CHAPTER", "CONTENTS", "INTRODUCTION", "APPENDIX", "SEQUEL", "TRANSCRIBER'S", "DRAMATIS",
+    "ACT",
+    "SCENE",
+    "CURTAIN",
+    "END",
+    "EXIT",
+    "EXEUNT",
+    "ENTER",
+    "FINIS",
+    "PROLOGUE",
+    "EPILOGUE",
+    "NOTE",
+    "NOTES",
+    "PREFACE",
+    "CHARACTERS",
+    "PERSONS",
+    "TIME",
+    "PLACE",
+    "THE",
+    "A",
+    "AN",
+    "I",
+    "O",
+    "OH",
+    "AH",
+    "YES",
+    "NO",
+    "WELL",
+    "WHY",
+    "WHAT",
+    "HOW",
+    "COME",
+    "NOW",
+    "SO",
+    "THEN",
+    "HERE",
+    "THERE",
+    "GOOD",
+    "VERY",
+    "INDEED",
+    "NOTHING",
+    "THANKS",
+    "THANK",
+    "CERTAINLY",
+    "QUITE",
+    "REALLY",
+    "NEVER",
+    "ALWAYS",
+    "NONSENSE",
+    "PARDON",
+    "SIR",
+    "MADAM",
+    "HA",
+    "HM",
+    "HUSH",
+    "STOP",
+    "WAIT",
+    "LOOK",
+    "LISTEN",
+    "PLEASE",
+    "BUT",
+    "AND",
+    "IT",
+    "HE",
+    "SHE",
+    "WE",
+    "YOU",
+    "THEY",
+    "THIS",
+    "THAT",
+    "MR",
+    "MRS",
+    "MS",
+    "DR",
+    "ST",
+    "LADY",
+    "LORD",
+    "MISS",
+    "CAPT",
+    "COL",
+    "GEN",
+    "REV",
+    "CHAPTER",
+    "CONTENTS",
+    "INTRODUCTION",
+    "APPENDIX",
+    "SEQUEL",
+    "TRANSCRIBER'S",
+    "DRAMATIS",
 }
 
 
-def parse_play_text(text: str, *, title: str | None = None, author: str | None = None) -> Screenplay:
+def parse_play_text(
+    text: str, *, title: str | None = None, author: str | None = None
+) -> Screenplay:
     """A plain-text stage play (already free of Project Gutenberg boilerplate) as a Screenplay.
     Never raises on content; a text without cues gives a document without dialogue."""
     paragraphs = _paragraphs(text)
@@ -115,7 +201,8 @@ def _paragraphs(text: str) -> list[str]:
     return out
 
 
-# -- speakers ---------------------------------------------------------------------------------
+# -- speakers -------------------------------------------------------------------------------------
+
 
 def _candidates(paragraph: str) -> Iterator[str]:
     """Every prefix of the paragraph that could be a cue: 1-4 capitalised words followed by '.',
@@ -126,9 +213,11 @@ def _candidates(paragraph: str) -> Iterator[str]:
     words = match.group(1).split(" ")
     for k in range(1, len(words) + 1):
         name = " ".join(words[:k])
-        rest = paragraph[len(name):]
+        rest = paragraph[len(name) :]
         ends_word = name.endswith(".") and rest[:1] in {"", " ", "\n"}
-        if not (ends_word or rest == "" or rest[0] in ".:\n" or rest.startswith((" [", " (", "[", "("))):
+        if not (
+            ends_word or rest == "" or rest[0] in ".:\n" or rest.startswith((" [", " (", "[", "("))
+        ):
             continue
         name = name.rstrip(".")
         if _name_like(name):
@@ -148,7 +237,12 @@ def _name_like(name: str) -> bool:
     if not inner_abbrev:
         return False
     return not (len(words) == 1 and name.upper() in _NOT_NAMES) and words[0].upper() not in {
-        "ACT", "SCENE", "END", "ENTER", "EXIT", "EXEUNT"
+        "ACT",
+        "SCENE",
+        "END",
+        "ENTER",
+        "EXIT",
+        "EXEUNT",
     }
 
 
@@ -164,12 +258,13 @@ def _cue(paragraph: str, speakers: set[str]) -> tuple[str, str] | None:
     if not names:
         return None
     name = max(names, key=len)
-    rest = paragraph[len(name):]
+    rest = paragraph[len(name) :]
     rest = rest[1:] if rest.startswith((".", ":")) else rest
     return name, rest.strip()
 
 
-# -- where the play starts and ends -----------------------------------------------------------
+# -- where the play starts and ends ---------------------------------------------------------------
+
 
 def _play_bounds(paragraphs: list[str], speakers: set[str]) -> tuple[int, int]:
     cues = [i for i, p in enumerate(paragraphs) if _cue(p, speakers) is not None]
@@ -184,9 +279,13 @@ def _play_bounds(paragraphs: list[str], speakers: set[str]) -> tuple[int, int]:
         if any(i < c < next_marker and c <= i + 20 for c in cues):
             start = i
             break
-    if start is None:                       # no act markers: the setting just before the first cue
+    if start is None:  # no act markers: the setting just before the first cue
         start = cues[0]
-        while start > 0 and cues[0] - start < 3 and not _looks_like_front_matter(paragraphs[start - 1]):
+        while (
+            start > 0
+            and cues[0] - start < 3
+            and not _looks_like_front_matter(paragraphs[start - 1])
+        ):
             start -= 1
     end = cues[-1] + 1
     while end < len(paragraphs) and end - cues[-1] <= 3 and len(paragraphs[end].split()) <= 60:
@@ -199,19 +298,20 @@ def _is_marker(paragraph: str) -> bool:
 
 
 def _looks_like_front_matter(paragraph: str) -> bool:
-    return paragraph.isupper() or "," in paragraph.split("\n")[0] and paragraph.count("\n") > 3
+    return paragraph.isupper() or ("," in paragraph.split("\n")[0] and paragraph.count("\n") > 3)
 
 
-# -- paragraphs → elements ----------------------------------------------------------------------
+# -- paragraphs → elements ------------------------------------------------------------------------
+
 
 def _elements(paragraphs: list[str], speakers: set[str]) -> Iterator[Element]:
     location = "STAGE"
-    marker: str | None = None              # an act/scene marker waiting for its setting
-    waiting: tuple[str, str] | None = None # (speaker, direction) of a cue alone on its paragraph
+    marker: str | None = None  # an act/scene marker waiting for its setting
+    waiting: tuple[str, str] | None = None  # (speaker, direction) of a cue alone on its paragraph
     for paragraph in paragraphs:
         if _END_MARK.match(paragraph) and len(paragraph.split()) <= 8:
             continue
-        if waiting is not None:            # the speech that follows a cue on its own
+        if waiting is not None:  # the speech that follows a cue on its own
             yield from _dialogue(waiting[0], paragraph, opening=waiting[1])
             waiting = None
             continue
@@ -253,7 +353,11 @@ def _scene_start(marker: str, setting: str, location: str) -> Iterator[Element]:
 def _not_a_place(text: str) -> bool:
     """A stage direction after a scene marker that names people, not a place ("[To them]
     Messenger", "Mirabell, Fainall, Betty", "The same", "Scene continues")."""
-    if re.match(r"(?i)\[?\s*(to (them|him|her)\b|(the )?same\b|scene( continues)?$|enter\b|exeunt\b|exit\b)", text):
+    if re.match(
+        r"(?i)\[?\s*(to (them|him|her)\b|(the )?same\b|scene( continues)?$|"
+        r"enter\b|exeunt\b|exit\b)",
+        text,
+    ):
         return True
     if re.search(r"(?i)\balone$|\bexeunt\b|\benter\b", text):
         return True
@@ -266,7 +370,7 @@ def _marker_title(marker: str) -> str:
     cottage; "ACT II., Scene 1--At the Fairy's" → "At the Fairy's"."""
     rest = marker
     while (match := _MARKER.match(rest.strip(" .,:;-—"))) is not None:
-        rest = rest.strip(" .,:;-—")[match.end():]
+        rest = rest.strip(" .,:;-—")[match.end() :]
     return rest.strip(" .,:;-—")
 
 
@@ -278,13 +382,16 @@ def _heading(marker: str, setting: str, previous: str) -> SceneHeading:
     place = re.sub(r"^(?:at|in|on)\s+", "", place, flags=re.IGNORECASE)
     place = re.sub(r"^(?:a|an|the)\s+", "", place, flags=re.IGNORECASE)
     words = place.split()
-    if not words or not title and _not_a_place(place):
-        return SceneHeading(previous if previous.startswith(("INT.", "EXT.")) else "INT. STAGE - DAY")
+    if not words or (not title and _not_a_place(place)):
+        return SceneHeading(
+            previous if previous.startswith(("INT.", "EXT.")) else "INT. STAGE - DAY"
+        )
     place = " ".join(words[:8]).rstrip(",;:-—").upper()
     lead = " ".join(words[:4])
     exterior = not _INTERIOR.search(lead) and _EXTERIOR.search(f"{place} {first}") is not None
-    when = next((name for name, pattern in _TIMES if re.search(pattern, f"{title} {setting}", re.I)),
-                "DAY")
+    when = next(
+        (name for name, pattern in _TIMES if re.search(pattern, f"{title} {setting}", re.I)), "DAY"
+    )
     return SceneHeading(f"{'EXT.' if exterior else 'INT.'} {place} - {when}")
 
 
@@ -295,7 +402,7 @@ def _dialogue(speaker: str, speech: str, *, opening: str = "") -> Iterator[Eleme
         lines.append(_paren(opening))
     continued = False
     for part in _INLINE_DIRECTION.split(speech):
-        text = re.sub(r"^[.:]\s+", "", _join(part))     # "(drily). Good." leaves ". Good."
+        text = re.sub(r"^[.:]\s+", "", _join(part))  # "(drily). Good." leaves ". Good."
         if not text or text in {".", ":"}:
             continue
         if _INLINE_DIRECTION.fullmatch(part.strip()):
@@ -321,7 +428,7 @@ def _dialogue(speaker: str, speech: str, *, opening: str = "") -> Iterator[Eleme
 
 def _make_dialogue(speaker: str, lines: list[Line], continued: bool) -> Dialogue:
     while lines and isinstance(lines[-1], Parenthetical):
-        lines.pop()                          # a parenthetical never ends a speech
+        lines.pop()  # a parenthetical never ends a speech
     return Dialogue(_cue_name(speaker), tuple(lines), extension="CONT'D" if continued else None)
 
 
@@ -338,7 +445,7 @@ def _strip_brackets(text: str) -> str:
     text = text.strip().rstrip(":").strip()
     while len(text) >= 2 and text[0] in "[(" and text.rstrip(".")[-1:] in "])":
         inner = text.rstrip(".")[1:-1]
-        if "[" in inner or "(" in inner and ")" not in inner:
+        if "[" in inner or ("(" in inner and ")" not in inner):
             break
         text = inner.strip()
     return text.strip(" []()")
@@ -359,7 +466,7 @@ def _lower_first(text: str) -> str:
     return text
 
 
-# -- DraCor TEI ---------------------------------------------------------------------------------
+# -- DraCor TEI -----------------------------------------------------------------------------------
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
 
@@ -380,8 +487,10 @@ def parse_tei(data: str | bytes) -> tuple[Screenplay, dict[str, str]]:
     }
     body = root.find(f".//{ns}text/{ns}body")
     elements = list(_tei_elements(body, ns, "STAGE")) if body is not None else []
-    doc = Screenplay(title_page=_title_page(facts["title"] or None, facts["author"] or None),
-                     elements=tuple(elements))
+    doc = Screenplay(
+        title_page=_title_page(facts["title"] or None, facts["author"] or None),
+        elements=tuple(elements),
+    )
     return doc, facts
 
 

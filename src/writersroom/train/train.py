@@ -31,12 +31,33 @@ from writersroom.files import write_atomic
 from writersroom.train import corpus as corpus_mod
 from writersroom.train import data as data_mod
 from writersroom.train.config import TrainConfig, load_config, to_dict
-from writersroom.train.model import add_lora, load_base, merge_lora, require_train_extra, scratch_model
+from writersroom.train.model import (
+    add_lora,
+    load_base,
+    merge_lora,
+    require_train_extra,
+    scratch_model,
+)
 
 # Fields that shape the model or the data: a checkpoint made with other values cannot be resumed.
-RESUME_KEYS = ("base", "method", "block_size", "tasks", "val_fraction", "seed", "vocab_size", "n_layer",
-               "n_head", "n_kv_head", "n_embd", "intermediate_size", "lora_r", "lora_alpha",
-               "lora_targets", "lora_layers")
+RESUME_KEYS = (
+    "base",
+    "method",
+    "block_size",
+    "tasks",
+    "val_fraction",
+    "seed",
+    "vocab_size",
+    "n_layer",
+    "n_head",
+    "n_kv_head",
+    "n_embd",
+    "intermediate_size",
+    "lora_r",
+    "lora_alpha",
+    "lora_targets",
+    "lora_layers",
+)
 
 
 @dataclass
@@ -46,8 +67,8 @@ class TrainResult:
     steps: int
     val_loss_before: float
     val_loss_after: float
-    tokens_per_second: float          # training steps only (no evaluation or checkpoints)
-    seconds: float                    # the whole call
+    tokens_per_second: float  # training steps only (no evaluation or checkpoints)
+    seconds: float  # the whole call
     history: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -62,11 +83,11 @@ class TrainResult:
 def train(config: TrainConfig, *, cache_dir: Path | None = None) -> TrainResult:
     """Run (or resume) the training described by `config`. `cache_dir` keeps converted bases."""
     require_train_extra()
-    import torch  # noqa: PLC0415
-    from accelerate import Accelerator  # noqa: PLC0415
-    from transformers.utils import logging as hf_logging  # noqa: PLC0415
+    import torch
+    from accelerate import Accelerator
+    from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
     started = time.perf_counter()
     out = Path(config.out)
@@ -86,17 +107,24 @@ def train(config: TrainConfig, *, cache_dir: Path | None = None) -> TrainResult:
 
     # -- data: a prepared dir, a corpus (prepared here) or a folder of scripts (ingested first)
     scratch = config.base == "scratch"
-    model, tokenizer, base = (None, None, None) if scratch else load_base(config.base, cache_dir=cache_dir)
+    model, tokenizer, base = (
+        (None, None, None) if scratch else load_base(config.base, cache_dir=cache_dir)
+    )
     data_dir = _data_dir(config, tokenizer, log)
     meta = data_mod.load_meta(data_dir)
     if scratch:
-        from transformers import AutoTokenizer  # noqa: PLC0415
+        from transformers import AutoTokenizer
 
         tokenizer = AutoTokenizer.from_pretrained(str(data_dir / "tokenizer"))
-    train_rows, val_rows = data_mod.load_rows(data_dir, "train"), data_mod.load_rows(data_dir, "val")
+    train_rows, val_rows = (
+        data_mod.load_rows(data_dir, "train"),
+        data_mod.load_rows(data_dir, "val"),
+    )
     if val_rows.tokens.shape[1] != config.block_size:
-        raise ConfigError(f"{data_dir} was packed with block_size {val_rows.tokens.shape[1]}, "
-                          f"not {config.block_size}")
+        raise ConfigError(
+            f"{data_dir} was packed with block_size {val_rows.tokens.shape[1]}, "
+            f"not {config.block_size}"
+        )
     assert tokenizer is not None
 
     # -- model: scratch Llama, or the base with LoRA adapters, or the whole base
@@ -114,15 +142,23 @@ def train(config: TrainConfig, *, cache_dir: Path | None = None) -> TrainResult:
     decay = [p for p in params if p.dim() >= 2]
     no_decay = [p for p in params if p.dim() < 2]
     optimizer = torch.optim.AdamW(
-        [{"params": decay, "weight_decay": config.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
-        lr=config.learning_rate, betas=(0.9, 0.95), eps=1e-8)
+        [
+            {"params": decay, "weight_decay": config.weight_decay},
+            {"params": no_decay, "weight_decay": 0.0},
+        ],
+        lr=config.learning_rate,
+        betas=(0.9, 0.95),
+        eps=1e-8,
+    )
 
     def get_lr(step: int) -> float:
         """Linear warm-up, then cosine decay to min_lr_ratio of the peak at max_steps."""
         peak, floor = config.learning_rate, config.learning_rate * config.min_lr_ratio
         if step < config.warmup_steps:
             return peak * (step + 1) / config.warmup_steps
-        progress = min(1.0, (step - config.warmup_steps) / max(1, config.max_steps - config.warmup_steps))
+        progress = min(
+            1.0, (step - config.warmup_steps) / max(1, config.max_steps - config.warmup_steps)
+        )
         return floor + 0.5 * (peak - floor) * (1.0 + math.cos(math.pi * progress))
 
     # -- resume from the newest complete checkpoint
@@ -131,9 +167,13 @@ def train(config: TrainConfig, *, cache_dir: Path | None = None) -> TrainResult:
     if latest is not None:
         saved = json.loads((ckpt_dir / f"meta_{latest:06d}.json").read_text(encoding="utf-8"))
         _check_resumable(saved["config"], config)
-        weights = torch.load(ckpt_dir / f"model_{latest:06d}.pt", map_location="cpu", weights_only=True)
+        weights = torch.load(
+            ckpt_dir / f"model_{latest:06d}.pt", map_location="cpu", weights_only=True
+        )
         _load_trainable(model, weights)
-        state = torch.load(ckpt_dir / f"optim_{latest:06d}.pt", map_location="cpu", weights_only=True)
+        state = torch.load(
+            ckpt_dir / f"optim_{latest:06d}.pt", map_location="cpu", weights_only=True
+        )
         optimizer.load_state_dict(state["optimizer"])
         torch.set_rng_state(state["torch_rng"])
         step, history = latest, saved["history"]
@@ -148,7 +188,9 @@ def train(config: TrainConfig, *, cache_dir: Path | None = None) -> TrainResult:
         total, count = 0.0, 0
         with torch.no_grad():
             for first in range(0, limit, config.batch_size):
-                x, y = data_mod.get_batch(val_rows, range(first, min(limit, first + config.batch_size)))
+                x, y = data_mod.get_batch(
+                    val_rows, range(first, min(limit, first + config.batch_size))
+                )
                 x, y = x.to(device), y.to(device)
                 n = int((y[:, 1:] != -100).sum())
                 if n:
@@ -162,44 +204,69 @@ def train(config: TrainConfig, *, cache_dir: Path | None = None) -> TrainResult:
         if not config.sample_tokens or not main:
             return ""
         prompts = data_mod.read_val_prompts(data_dir)
-        messages = prompts[0]["messages"] if prompts else [
-            {"role": "system", "content": data_mod.SYSTEM_SCENE},
-            {"role": "user", "content": data_mod.scene_prompt("Untitled", ["ANNA", "TOM"],
-                                                              "INT. KITCHEN - NIGHT", "Anna waits for Tom.")}]
+        messages = (
+            prompts[0]["messages"]
+            if prompts
+            else [
+                {"role": "system", "content": data_mod.SYSTEM_SCENE},
+                {
+                    "role": "user",
+                    "content": data_mod.scene_prompt(
+                        "Untitled", ["ANNA", "TOM"], "INT. KITCHEN - NIGHT", "Anna waits for Tom."
+                    ),
+                },
+            ]
+        )
         text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
         ids = tokenizer(text, add_special_tokens=False, return_tensors="pt")["input_ids"].to(device)
         unwrapped = accelerator.unwrap_model(model)
         unwrapped.eval()
         with torch.no_grad(), accelerator.autocast():
-            generated = unwrapped.generate(input_ids=ids, max_new_tokens=config.sample_tokens,
-                                           do_sample=False, pad_token_id=tokenizer.pad_token_id)
+            generated = unwrapped.generate(
+                input_ids=ids,
+                max_new_tokens=config.sample_tokens,
+                do_sample=False,
+                pad_token_id=tokenizer.pad_token_id,
+            )
         unwrapped.train()
-        return str(tokenizer.decode(generated[0, ids.shape[1]:], skip_special_tokens=True))
+        return str(tokenizer.decode(generated[0, ids.shape[1] :], skip_special_tokens=True))
 
     def save_checkpoint(at: int, val_loss: float | None) -> None:
         state = accelerator.get_state_dict(model)
         if not main:
             return
-        trainable = {k for k, p in accelerator.unwrap_model(model).named_parameters() if p.requires_grad}
+        trainable = {
+            k for k, p in accelerator.unwrap_model(model).named_parameters() if p.requires_grad
+        }
         weights = {k: v.detach().cpu() for k, v in state.items() if not lora or k in trainable}
         ckpt_dir.mkdir(parents=True, exist_ok=True)
         _save_torch(torch, weights, ckpt_dir / f"model_{at:06d}.pt")
-        _save_torch(torch, {"optimizer": optimizer.state_dict(), "torch_rng": torch.get_rng_state()},
-                    ckpt_dir / f"optim_{at:06d}.pt")
+        _save_torch(
+            torch,
+            {"optimizer": optimizer.state_dict(), "torch_rng": torch.get_rng_state()},
+            ckpt_dir / f"optim_{at:06d}.pt",
+        )
         text = sample()
         if text:
             log(f"sample at step {at}:\n{text}\n")
-        meta_out = {"step": at, "val_loss": val_loss, "config": to_dict(config), "history": history,
-                    "sample": text}
+        meta_out = {
+            "step": at,
+            "val_loss": val_loss,
+            "config": to_dict(config),
+            "history": history,
+            "sample": text,
+        }
         write_atomic(ckpt_dir / f"meta_{at:06d}.json", json.dumps(meta_out, indent=1) + "\n")
-        for old in _checkpoints(ckpt_dir)[:-config.keep_checkpoints]:
+        for old in _checkpoints(ckpt_dir)[: -config.keep_checkpoints]:
             for name in (f"model_{old:06d}.pt", f"optim_{old:06d}.pt", f"meta_{old:06d}.json"):
                 (ckpt_dir / name).unlink(missing_ok=True)
 
     # -- the loop
-    log(f"{'LoRA on ' if lora else ''}{config.base}: {n_params / 1e6:.1f}M parameters, "
+    log(
+        f"{'LoRA on ' if lora else ''}{config.base}: {n_params / 1e6:.1f}M parameters, "
         f"{n_train / 1e6:.2f}M trained; {len(train_rows)} train rows, {len(val_rows)} val rows of "
-        f"{config.block_size} tokens; {device}{', bf16' if bf16 else ', fp32'}")
+        f"{config.block_size} tokens; {device}{', bf16' if bf16 else ', fp32'}"
+    )
     rows_per_step = config.batch_size * config.grad_accum
     rank, world = accelerator.process_index, accelerator.num_processes
     val_before = history[0]["val_loss"] if history else evaluate()
@@ -218,11 +285,12 @@ def train(config: TrainConfig, *, cache_dir: Path | None = None) -> TrainResult:
             indices = rng.integers(0, len(train_rows), size=rows_per_step)
             step_loss = 0.0
             for micro in range(config.grad_accum):
-                x, y = data_mod.get_batch(train_rows, indices[micro * config.batch_size:
-                                                              (micro + 1) * config.batch_size])
+                x, y = data_mod.get_batch(
+                    train_rows, indices[micro * config.batch_size : (micro + 1) * config.batch_size]
+                )
                 x, y = x.to(device), y.to(device)
                 sync = micro == config.grad_accum - 1
-                with (nullcontext() if sync else accelerator.no_sync(model)), accelerator.autocast():
+                with nullcontext() if sync else accelerator.no_sync(model), accelerator.autocast():
                     loss = model(input_ids=x, labels=y).loss / config.grad_accum
                 accelerator.backward(loss)
                 step_loss += loss.detach().item()
@@ -235,8 +303,16 @@ def train(config: TrainConfig, *, cache_dir: Path | None = None) -> TrainResult:
             train_tokens += rows_per_step * config.block_size * world
             loss_avg = step_loss if math.isnan(loss_avg) else 0.9 * loss_avg + 0.1 * step_loss
             if step % config.log_interval == 0 or step == config.max_steps:
-                log(_progress(step, config.max_steps, loss_avg, get_lr(step - 1), train_tokens / train_time,
-                              train_time / max(1, step - (latest or 0))))
+                log(
+                    _progress(
+                        step,
+                        config.max_steps,
+                        loss_avg,
+                        get_lr(step - 1),
+                        train_tokens / train_time,
+                        train_time / max(1, step - (latest or 0)),
+                    )
+                )
             if step % config.eval_interval == 0 or step == config.max_steps:
                 last_val = evaluate()
                 history.append({"step": step, "val_loss": last_val, "train_loss": loss_avg})
@@ -259,26 +335,49 @@ def train(config: TrainConfig, *, cache_dir: Path | None = None) -> TrainResult:
         val_after = history[-1]["val_loss"]
         run = {
             "config": to_dict(config),
-            "base": {"spec": config.base, "kind": base.kind if base else "scratch",
-                     "path": base.path if base else "", "gguf": base.gguf if base else ""},
-            "data": {"dir": str(data_dir), "counts": meta["counts"], "split": meta["split"],
-                     "corpus": meta["corpus"]},
-            "parameters": n_params, "trained_parameters": n_train, "steps": step,
-            "val_loss_before": val_before, "val_loss_after": val_after,
-            "ppl_before": math.exp(val_before), "ppl_after": math.exp(val_after),
+            "base": {
+                "spec": config.base,
+                "kind": base.kind if base else "scratch",
+                "path": base.path if base else "",
+                "gguf": base.gguf if base else "",
+            },
+            "data": {
+                "dir": str(data_dir),
+                "counts": meta["counts"],
+                "split": meta["split"],
+                "corpus": meta["corpus"],
+            },
+            "parameters": n_params,
+            "trained_parameters": n_train,
+            "steps": step,
+            "val_loss_before": val_before,
+            "val_loss_after": val_after,
+            "ppl_before": math.exp(val_before),
+            "ppl_after": math.exp(val_after),
             "tokens_per_second": train_tokens / train_time if train_time else 0.0,
-            "history": history, "device": str(device), "precision": "bf16" if bf16 else "fp32",
+            "history": history,
+            "device": str(device),
+            "precision": "bf16" if bf16 else "fp32",
         }
         write_atomic(out / "run.json", json.dumps(run, indent=1) + "\n")
-        log(f"done: val perplexity {math.exp(val_before):.2f} -> {math.exp(val_after):.2f}; "
-            f"model in {model_dir}")
-    return TrainResult(out=out, model_dir=model_dir, steps=step, val_loss_before=val_before,
-                       val_loss_after=history[-1]["val_loss"],
-                       tokens_per_second=train_tokens / train_time if train_time else 0.0,
-                       seconds=time.perf_counter() - started, history=history)
+        log(
+            f"done: val perplexity {math.exp(val_before):.2f} -> {math.exp(val_after):.2f}; "
+            f"model in {model_dir}"
+        )
+    return TrainResult(
+        out=out,
+        model_dir=model_dir,
+        steps=step,
+        val_loss_before=val_before,
+        val_loss_after=history[-1]["val_loss"],
+        tokens_per_second=train_tokens / train_time if train_time else 0.0,
+        seconds=time.perf_counter() - started,
+        history=history,
+    )
 
 
-# -- helpers ------------------------------------------------------------------------------------------
+# -- helpers --------------------------------------------------------------------------------------
+
 
 class _Log:
     """Progress to stderr, from the main process only (nanoGPT-style prints)."""
@@ -291,12 +390,16 @@ class _Log:
             print(text, file=sys.stderr, flush=True)
 
 
-def _progress(step: int, total: int, loss: float, lr: float, tps: float, step_seconds: float) -> str:
+def _progress(
+    step: int, total: int, loss: float, lr: float, tps: float, step_seconds: float
+) -> str:
     width = 20
     done = int(width * step / total)
     eta = int(step_seconds * (total - step))
-    return (f"step {step}/{total} [{'#' * done}{'.' * (width - done)}] loss {loss:.4f} | lr {lr:.2e} | "
-            f"{tps:,.0f} tok/s | ETA {eta // 60}m{eta % 60:02d}s")
+    return (
+        f"step {step}/{total} [{'#' * done}{'.' * (width - done)}] loss {loss:.4f} | lr {lr:.2e} | "
+        f"{tps:,.0f} tok/s | ETA {eta // 60}m{eta % 60:02d}s"
+    )
 
 
 def _data_dir(config: TrainConfig, tokenizer: Any, log: _Log) -> Path:
@@ -307,8 +410,10 @@ def _data_dir(config: TrainConfig, tokenizer: Any, log: _Log) -> Path:
     if (source / data_mod.META).exists():
         meta = data_mod.load_meta(source)
         if tokenizer is not None and meta["tokenizer"]["vocab_size"] != len(tokenizer):
-            raise ConfigError(f"{source} was tokenized for another model (vocabulary "
-                              f"{meta['tokenizer']['vocab_size']}, the base has {len(tokenizer)})")
+            raise ConfigError(
+                f"{source} was tokenized for another model (vocabulary "
+                f"{meta['tokenizer']['vocab_size']}, the base has {len(tokenizer)})"
+            )
         return source
     out = Path(config.out)
     corpus_dir = source
@@ -317,22 +422,39 @@ def _data_dir(config: TrainConfig, tokenizer: Any, log: _Log) -> Path:
         log(f"ingesting the scripts in {source} into {corpus_dir}")
         corpus_mod.build_corpus([source], corpus_dir)
     data_dir = out / "data"
-    wanted = {"corpus": str(corpus_dir.resolve()), "block_size": config.block_size,
-              "tasks": list(config.tasks), "seed": config.seed, "val_fraction": config.val_fraction,
-              "source": "scratch" if tokenizer is None else _tokenizer_name(tokenizer),
-              "vocab": config.vocab_size if tokenizer is None else len(tokenizer)}
+    wanted = {
+        "corpus": str(corpus_dir.resolve()),
+        "block_size": config.block_size,
+        "tasks": list(config.tasks),
+        "seed": config.seed,
+        "val_fraction": config.val_fraction,
+        "source": "scratch" if tokenizer is None else _tokenizer_name(tokenizer),
+        "vocab": config.vocab_size if tokenizer is None else len(tokenizer),
+    }
     if (data_dir / data_mod.META).exists():
         meta = data_mod.load_meta(data_dir)
-        have = {"corpus": meta["corpus"], "block_size": meta["block_size"], "tasks": meta["tasks"],
-                "seed": meta["seed"], "val_fraction": meta["val_fraction"],
-                "source": meta["tokenizer"]["source"],
-                "vocab": meta["tokenizer"]["vocab_size"]}
+        have = {
+            "corpus": meta["corpus"],
+            "block_size": meta["block_size"],
+            "tasks": meta["tasks"],
+            "seed": meta["seed"],
+            "val_fraction": meta["val_fraction"],
+            "source": meta["tokenizer"]["source"],
+            "vocab": meta["tokenizer"]["vocab_size"],
+        }
         if have == wanted:
             return data_dir
     log(f"tokenizing {corpus_dir} into {data_dir}")
-    data_mod.prepare(corpus_dir, data_dir, tokenizer, block_size=config.block_size,
-                     val_fraction=config.val_fraction, tasks=config.tasks, seed=config.seed,
-                     vocab_size=config.vocab_size)
+    data_mod.prepare(
+        corpus_dir,
+        data_dir,
+        tokenizer,
+        block_size=config.block_size,
+        val_fraction=config.val_fraction,
+        tasks=config.tasks,
+        seed=config.seed,
+        vocab_size=config.vocab_size,
+    )
     return data_dir
 
 
@@ -347,7 +469,9 @@ def _checkpoints(ckpt_dir: Path) -> list[int]:
     steps = []
     for meta in ckpt_dir.glob("meta_*.json"):
         step = int(meta.stem.split("_")[1])
-        if (ckpt_dir / f"model_{step:06d}.pt").exists() and (ckpt_dir / f"optim_{step:06d}.pt").exists():
+        if (ckpt_dir / f"model_{step:06d}.pt").exists() and (
+            ckpt_dir / f"optim_{step:06d}.pt"
+        ).exists():
             steps.append(step)
     return sorted(steps)
 
@@ -362,8 +486,9 @@ def _check_resumable(saved: dict[str, Any], config: TrainConfig) -> None:
     changed = [k for k in RESUME_KEYS if saved.get(k) != now.get(k)]
     if changed:
         raise ConfigError(
-            f"{config.out} holds a run with other settings ({', '.join(changed)}); use another --out, "
-            "or --no-resume to start over there")
+            f"{config.out} holds a run with other settings ({', '.join(changed)}); use another "
+            "--out, or --no-resume to start over there"
+        )
 
 
 def _load_trainable(model: Any, weights: dict[str, Any]) -> None:
@@ -381,7 +506,7 @@ def _save_torch(torch: Any, obj: Any, path: Path) -> None:
 
 def _save_model_dir(model: Any, tokenizer: Any, model_dir: Path) -> None:
     tmp = model_dir.with_name(model_dir.name + ".tmp")
-    import shutil  # noqa: PLC0415
+    import shutil
 
     shutil.rmtree(tmp, ignore_errors=True)
     model.save_pretrained(str(tmp))
@@ -392,10 +517,10 @@ def _save_model_dir(model: Any, tokenizer: Any, model_dir: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m writersroom.train.train [PRESET.toml] [key=value ...]` (for `accelerate launch`)."""
+    """`python -m writersroom.train.train [PRESET.toml] [key=value ...]` (accelerate launch)."""
     args = sys.argv[1:] if argv is None else argv
     preset = args[0] if args and "=" not in args[0] else None
-    pairs = dict(a.split("=", 1) for a in args[1 if preset else 0:])
+    pairs = dict(a.split("=", 1) for a in args[1 if preset else 0 :])
     train(load_config(preset, pairs))
 
 
