@@ -26,7 +26,7 @@ def default_home(env: Mapping[str, str] | None = None) -> Path:
 @dataclass(frozen=True)
 class Settings:
     home: Path                      # holds config.toml, models.toml, log.db, cache.db
-    default_model: str = "default"  # a model name from models.toml or a spec (default, gguf:PATH, …)
+    default_model: str = "default"  # a models.toml name or a spec (default, gguf:PATH, …)
     cache: bool = True              # persistent response cache for seeded requests
     log: bool = True                # record every model call in log.db
 

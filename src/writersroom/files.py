@@ -9,7 +9,9 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, encoding: str = "utf-8") -> Path:
+def write_atomic(
+    path: str | os.PathLike[str], data: str | bytes, *, encoding: str = "utf-8"
+) -> Path:
     """Write `data` to `path` through a temporary file and a rename, so a crash never
     leaves a half-written file. Returns the path.
 

@@ -34,3 +34,8 @@ def test_marker_dense_lines_are_read_in_pieces() -> None:
     line = "**a " * 2000  # thousands of markers on one line: read in pieces, in well under 1 s
     assert markup.visible(line).count("a") == 2000
     assert markup.runs("x " * 10 + "**bold** " + "*y " * 100)[1] == ("bold", 1)
+
+
+def test_private_use_characters_survive() -> None:
+    assert markup.runs("*/\ue000") == [("*/\ue000", 0)]
+    assert markup.runs("a\ue000 \ue001 *x*") == [("a\ue000 \ue001 ", 0), ("x", 2)]

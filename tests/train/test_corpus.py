@@ -236,3 +236,27 @@ def test_cli_corpus_build(tmp_path):
         cli, ["corpus", "build", str(tmp_path / "nope"), "--out", str(tmp_path / "d")]
     )
     assert missing.exit_code == 2 and "does not exist" in missing.output
+
+
+def test_pdf_scripts_are_read_from_their_text_layer_and_deduplicated(tmp_path):
+    import io
+
+    from writersroom.screenplay import pdf
+
+    source = tmp_path / "src"
+    source.mkdir()
+    text = (SCRIPTS / "lighthouse.fountain").read_text()
+    buffer = io.BytesIO()
+    pdf.render(fountain.parse(text), buffer)
+    (source / "lighthouse.pdf").write_bytes(buffer.getvalue())
+    manifest = build_corpus([source], tmp_path / "only-pdf")
+    (entry,) = manifest.scripts
+    assert entry.format == "pdf" and entry.scenes == 3
+    doc = read_corpus(tmp_path / "only-pdf")[0][1]
+    assert SceneHeading("INT. KITCHEN - DAWN") in doc.elements
+    assert Dialogue(
+        "ELSA", (Parenthetical("(without turning)"), "It has been lit since noon.")
+    ) in (doc.elements)
+    (source / "lighthouse.fountain").write_text(text)
+    both = build_corpus([source], tmp_path / "both")
+    assert len(both.scripts) == 1 and len(both.duplicates) == 1

@@ -90,6 +90,20 @@ def test_scripts_to_a_scratch_model_that_generates(tmp_path):
         input_ids=ids, max_new_tokens=6, do_sample=False, pad_token_id=tokenizer.pad_token_id
     )
     assert answer.text == tokenizer.decode(greedy[0, ids.shape[1] :], skip_special_tokens=True)
+    cli_answer = run(
+        "generate",
+        prompt,
+        "--model",
+        str(gguf),
+        "--raw",
+        "--max-tokens",
+        "6",
+        "--temperature",
+        "0",
+        "--no-cache",
+        "--no-stream",
+    )
+    assert cli_answer.rstrip("\n") == answer.text.rstrip("\n")
 
 
 @pytest.mark.slow

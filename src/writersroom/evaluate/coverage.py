@@ -72,7 +72,8 @@ def default_tools(*, backend: Backend | None = None, perplexity: bool = True) ->
 @dataclass(frozen=True)
 class _Measured:
     signals: list[dict[str, float]]      # per unit
-    scores: list[dict[str, float]]       # per unit, the six criteria
+    scores: list[dict[str, float]]       # per unit, the six criteria of its sequence
+    own: list[float]                     # per unit, the mean of the six for the unit alone
     vectors: np.ndarray | None           # per unit, unit-length embedding
 
 
@@ -87,7 +88,45 @@ def _measure(units: Sequence[SceneText], premise: str, tools: Tools) -> _Measure
     if tools.language_model is not None:
         for s, p in zip(signals, proses, strict=True):
             s.update(loss_signals(tools.language_model.token_losses(p)))
-    return _Measured(signals, [story_scores(s) for s in signals], vectors)
+    own = [float(np.mean(list(story_scores(s).values()))) for s in signals]
+    return _Measured(signals, _grouped_scores(units, signals, premise), own, vectors)
+
+
+def sequences(words: Sequence[float], size: int = PASSAGE_WORDS) -> list[list[int]]:
+    """Consecutive units grouped into runs of at least `size` words (the last run may be
+    shorter): HANNA's stories, which the criteria were fitted on, run 100-1000 words, so a
+    30-word scene is judged within its sequence, not alone.
+
+    >>> sequences([300, 200, 50, 500, 10], 400)
+    [[0, 1], [2, 3], [4]]
+    """
+    groups: list[list[int]] = [[]]
+    total = 0.0
+    for i, w in enumerate(words):
+        if groups[-1] and total >= size:
+            groups.append([])
+            total = 0.0
+        groups[-1].append(i)
+        total += w
+    return groups if groups[0] else []
+
+
+def _grouped_scores(units: Sequence[SceneText], signals: Sequence[dict[str, float]],
+                    premise: str) -> list[dict[str, float]]:
+    """The six criteria per unit, from the signals of the sequence it belongs to: text signals
+    of the sequence's prose, word-weighted means of the model signals of its units."""
+    words = [max(1.0, float(len(u.prose.split()))) for u in units]
+    scores: list[dict[str, float]] = [{} for _ in units]
+    for group in sequences(words):
+        merged = textsig.text_signals("\n".join(units[i].prose for i in group), premise)
+        weights = [words[i] for i in group]
+        for key in signals[group[0]]:
+            if key not in merged:
+                merged[key] = _weighted([signals[i][key] for i in group], weights)
+        result = story_scores(merged)
+        for i in group:
+            scores[i] = result
+    return scores
 
 
 def _weighted(values: Sequence[float], weights: Sequence[float]) -> float:
@@ -291,6 +330,6 @@ def _reports(units: Sequence[SceneText], measured: _Measured, spans: Sequence[tu
             words=len(u.prose.split()), speakers=speakers, act=acts[i],
             tension=round(tension[i], 3), sentiment=round(arc.sentiment(u.prose), 3),
             premise_similarity=round(measured.signals[i].get("premise_similarity", 0.0), 3),
-            score=round(float(np.mean([measured.scores[i][c] for c in STORY_CRITERIA])), 2),
+            score=round(measured.own[i], 2),
         ))
     return tuple(out)

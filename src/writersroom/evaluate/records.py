@@ -59,7 +59,8 @@ class SceneReport:
     tension: float                # 0..1, higher is tenser
     sentiment: float              # -1..1
     premise_similarity: float     # cosine to the premise (0 when no embedder)
-    score: float                  # the calibrated engagement-like quality of this scene, 1-5
+    score: float                  # mean of the six criteria for this scene alone, 1-5: compare
+                                  # scenes of one script with it (short scenes score lower)
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ def runs(text: str, *, keep_hidden: bool = True) -> list[Run]:
                 if n:
                     out.append(("\n", 0))
                 for segment in _segments(line):
-                    out += [(r.text, r.flags) for r in parse_emphasis(segment)]
+                    out += _emphasis(segment)
     merged: list[Run] = []
     for piece_text, flags in out:
         if merged and merged[-1][1] == flags:
@@ -89,6 +89,23 @@ def runs(text: str, *, keep_hidden: bool = True) -> list[Run]:
 def visible(text: str) -> str:
     """The printed characters of a Fountain string: no markup, notes or boneyard."""
     return "".join(piece for piece, _ in runs(text, keep_hidden=False))
+
+
+# typeset.parse_emphasis uses these two characters internally (for escaped markers); text
+# that holds them is read with them swapped for characters it does not hold.
+_RESERVED = "\ue000\ue001"
+_STAND_INS = "\U000f0100\U000f0101\U000f0102\U000f0103\U000f0104\U000f0105"
+
+
+def _emphasis(text: str) -> list[Run]:
+    if "\ue000" not in text and "\ue001" not in text:
+        return [(r.text, r.flags) for r in parse_emphasis(text)]
+    free = [c for c in _STAND_INS if c not in text][:2]
+    if len(free) < 2:
+        return [(text, 0)]  # cannot read it safely: keep it as plain text
+    there = str.maketrans(dict(zip(_RESERVED, free, strict=True)))
+    back = str.maketrans(dict(zip(free, _RESERVED, strict=True)))
+    return [(r.text.translate(back), r.flags) for r in parse_emphasis(text.translate(there))]
 
 
 def _segments(line: str) -> list[str]:

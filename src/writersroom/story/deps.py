@@ -72,7 +72,7 @@ class Status:
     stale: bool  # an input changed since the item was made
     changed: tuple[str, ...]  # which inputs changed
     locked: bool
-    human: bool  # last change was a human edit
+    human: bool  # last change was a human edit (not the writer's input to `new`)
     orphan: bool = False  # its inputs are gone (e.g. the draft of a scene no longer listed)
 
 
@@ -93,7 +93,8 @@ def status_of(project: Project, key: str, bible: Bible) -> Status:
         stale=exists and bool(changed),
         changed=changed,
         locked=project.is_locked(key),
-        human=info.get("origin", {}).get("kind") == "human",
+        human=info.get("origin", {}).get("kind") == "human"
+        and info.get("origin", {}).get("via") != "new",
         orphan=exists and current is None and key.startswith("drafts/"),
     )
 
