@@ -257,3 +257,8 @@ def test_deeply_nested_paragraphs_are_an_error_not_a_crash() -> None:
     inner = "<Paragraph><DualDialogue>" * 5000 + "</DualDialogue></Paragraph>" * 5000
     with pytest.raises(FormatError, match="nested too deeply"):
         fdx.parse(f"<FinalDraft><Content>{inner}</Content></FinalDraft>")
+
+
+def test_lyrics_after_a_speech_stay_apart_from_it() -> None:
+    doc = Screenplay((), (Dialogue("BOB", ("Hi.",)), Lyrics("la la"), Dialogue("", ("Huh?",))))
+    assert fdx.parse(fdx.render(doc)) == doc

@@ -106,3 +106,17 @@ def test_continue_appends_blocks():
     assert len(take.draft.blocks) == len(draft.blocks) + 2
     assert backend.requests[0].grammar.startswith("root ::= turn")
     assert "Then it can wait for dawn" in backend.requests[0].messages[-1].content
+
+
+def test_scenes_of_one_wave_may_not_repeat_each_other():
+    shared = "The storm bends every tree on the cliff toward the sea."
+
+    def reply(request):
+        first = shared if request.seed == 0 else f"Rain hammers the glass, take {request.seed}."
+        return first + "\n\n" + GOOD.format(n=request.seed).split("\n\n", 1)[1]
+
+    backend = FakeBackend(reply=reply)
+    takes = draft_many([ctx(1), ctx(2)], backend, seed=lambda c, n: n * 10)
+    texts = [" ".join(t.draft.blocks[0].text.split()) for t in (takes[1], takes[2])]
+    assert texts[0] == shared and texts[1] != shared
+    assert takes[2].attempts == 2 and takes[2].issues == ()

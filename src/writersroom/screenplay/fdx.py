@@ -333,6 +333,8 @@ def render(doc: Screenplay) -> str:
                 f"</DualDialogue></Paragraph>\n"
             )
         else:
+            if not new_page and n > 1 and _joins_speech(elements[n - 2], element):
+                body.append('    <Paragraph Type="General"/>\n')  # ends the speech before
             body.append(f"    {_element_xml(element, new_page)}\n")
         new_page = False
     if new_page:
@@ -349,6 +351,14 @@ def render(doc: Screenplay) -> str:
         '<FinalDraft DocumentType="Script" Template="No" Version="4">\n'
         f"  <Content>\n{''.join(body)}  </Content>\n{title}{_SETTINGS}</FinalDraft>\n"
     )
+
+
+def _joins_speech(previous: Element, element: Element) -> bool:
+    """Whether `element`'s paragraphs would read back as part of the speech before it."""
+    if not isinstance(previous, Dialogue):
+        return False
+    cueless = isinstance(element, Dialogue) and not element.speaker and element.extension is None
+    return cueless or isinstance(element, Lyrics)
 
 
 def _pairs(elements: tuple[Element, ...], n: int) -> bool:

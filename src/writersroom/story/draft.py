@@ -11,7 +11,7 @@ pluggable scorer), and sends all scenes of a wave to the engine together.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from writersroom.llm.base import Backend, Completion, Request, complete, complete_many
 from writersroom.story.briefs import cast_brief, clip, scenes_brief
@@ -198,6 +198,7 @@ def draft_many(
             take = _take(ctx, request, completion, [*others, *done_drafts])
             by_scene.setdefault(ctx.number, []).append(take)
         still: list[SceneContext] = []
+        accepted = [*others, *done_drafts]  # grows with this wave's winners, in scene order
         for ctx in pending:
             candidates = by_scene[ctx.number]
             if ctx.number in best:
@@ -211,6 +212,11 @@ def draft_many(
             )
             winner, score = ranked[0]
             rejected[ctx.number] += [i.kind for t, _ in ranked[1:] for i in t.issues]
+            if not winner.issues:  # scenes of one wave must not repeat each other either
+                clash = check_scene(winner.draft, ctx.outline, ctx.cast, [*accepted, EXAMPLE])
+                winner = replace(winner, issues=tuple(clash))
+            if not winner.issues:
+                accepted.append(winner.draft)
             best[ctx.number] = Take(
                 draft=winner.draft,
                 issues=winner.issues,
@@ -222,10 +228,15 @@ def draft_many(
             if winner.issues:
                 still.append(ctx)
         pending = still
+    final = [*others, *(t.draft for t in best.values() if not t.issues)]
     for ctx in pending:
         take = best[ctx.number]
         fixed = repair(take.draft, take.issues)
-        issues = check_scene(fixed, ctx.outline, ctx.cast, others)
+        issues = check_scene(fixed, ctx.outline, ctx.cast, final)
+        if issues:  # what repair exposed (e.g. a copy of a block it kept): drop that too
+            fixed = repair(fixed, issues)
+            issues = check_scene(fixed, ctx.outline, ctx.cast, final)
+        final.append(fixed)
         best[ctx.number] = Take(
             draft=fixed,
             issues=tuple(issues),
