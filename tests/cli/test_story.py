@@ -171,3 +171,36 @@ def test_export_by_extension_with_backup(project, runner, tmp_path):
     assert (tmp_path / "draft.fdx.~1~").read_text() == "mine"
     result = runner.invoke(cli, ["export", str(project), str(tmp_path / "x.doc")])
     assert result.exit_code == 1
+
+
+def test_takes_and_scorers(tmp_path, runner, model):
+    from writersroom.cli.story import pick_scorer
+    from writersroom.evaluate import score_texts
+    from writersroom.story.scoring import simple_score
+
+    assert pick_scorer("evaluate") is score_texts and pick_scorer("simple") is simple_score
+    out = tmp_path / "p"
+    result = runner.invoke(
+        cli,
+        [
+            "new",
+            LOGLINE,
+            "--out",
+            str(out),
+            "--scenes",
+            "1",
+            "--takes",
+            "3",
+            "--structure",
+            "custom:A,B",
+            "--no-stream",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert model.asked("Write the scene.") == 3  # three takes of the one scene
+    assert (
+        runner.invoke(
+            cli, ["new", LOGLINE, "--out", str(tmp_path / "q"), "--scorer", "best"]
+        ).exit_code
+        == 2
+    )

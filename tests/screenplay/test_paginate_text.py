@@ -3,6 +3,16 @@ the sentence ends where a paragraph may break across pages."""
 
 from __future__ import annotations
 
+import io
+import re
+
+import pdfplumber
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from writersroom.screenplay import pdf
+from writersroom.screenplay.model import Action, Screenplay
+from writersroom.screenplay.paginate import paginate
 from writersroom.screenplay.typeset import parse_emphasis, sentence_ends, visible, wrap
 
 
@@ -85,3 +95,95 @@ def test_sentence_ends():
     assert [text[:e].rsplit(" ", 1)[-1] for e in ends] == ["Go.", '"Now!"', "said.", "Mr.", "Lee?"]
     assert sentence_ends("no end here") == []
     assert sentence_ends("Ends at the very end.") == []  # nothing follows it
+
+
+# The emphasis rules written as regular expressions, the way the reading is specified (they
+# rescan the rest of the line for every unmatched marker, so only short strings here).
+_SPEC = tuple(
+    (re.compile(rf"{marker}(?=\S)(.+?)(?<=\S){marker}"), flag)
+    for marker, flag in ((r"\*\*\*", 3), (r"\*\*", 1), (r"\*", 2), ("_", 4))
+)
+
+
+def spec_runs(text: str) -> list[tuple[str, int]]:
+    text = re.sub(r"\[\[.*?\]\]|/\*.*?\*/", "", text, flags=re.DOTALL)
+    text = text.replace("\\*", "\x01").replace("\\_", "\x02")  # not in the generated text
+    out: list[tuple[str, int]] = []
+
+    def read(line: str, flags: int) -> None:
+        while line:
+            found = [(m.start(), n, m) for n, (p, _) in enumerate(_SPEC) if (m := p.search(line))]
+            if not found:
+                out.append((line, flags))
+                return
+            start, n, m = min(found, key=lambda f: f[:2])
+            out.append((line[:start], flags))
+            read(m.group(1), flags | _SPEC[n][1])
+            line = line[m.end() :]
+
+    for n, line in enumerate(text.split("\n")):
+        if n:
+            out.append(("\n", 0))
+        read(line, 0)
+    merged: list[tuple[str, int]] = []
+    for piece, flags in out:
+        if merged and merged[-1][1] == flags:
+            merged[-1] = (merged[-1][0] + piece, flags)
+        elif piece:
+            merged.append((piece, flags))
+    return [(piece.translate({1: "*", 2: "_"}), flags) for piece, flags in merged]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from([*"***__  ab\\[]/\n\t", "\u00a0"]), max_size=30))
+def test_emphasis_reads_as_specified(text):
+    assert [(r.text, r.flags) for r in parse_emphasis(text)] == spec_runs(text)
+
+
+def test_nested_and_adjacent_emphasis():
+    assert styled("_a **b *c* d** e_ ***f*** *g**") == [
+        ("a ", "u"),
+        ("b ", "bu"),
+        ("c", "biu"),
+        (" d", "bu"),
+        (" e", "u"),
+        (" ", ""),
+        ("f", "bi"),
+        (" ", ""),
+        ("g", "i"),
+        ("*", ""),
+    ]
+    assert styled("\\**x*") == [("*", ""), ("x", "i")]  # an escaped marker never opens
+
+
+def test_many_unmatched_markers_on_one_line():
+    # Each of these made the regular-expression reading rescan the line for every marker
+    # (seconds for a few thousand characters); the reading is now linear in the length.
+    line = "**a " * 4000
+    runs = parse_emphasis(line)
+    assert "".join(r.text for r in runs) == line.replace("**a **", "*a *")
+    assert {r.flags for r in runs} == {0, 2}  # "**a **" is italic "*a *": no `**` closes
+    assert styled("_a " * 4000) == [("_a " * 4000, "")]  # closers all follow a space
+    assert styled("a*" * 4000)[:3] == [("a", ""), ("a", "i"), ("a", "")]
+    assert visible("[[" * 8000 + "x") == "[[" * 8000 + "x"
+    assert visible("[[ /* " * 4000) == "[[ /* " * 4000
+    assert visible("[[ /* ]] " * 4000 + "*/") == " " * 4000 + "*/"
+    assert visible("/* [[ */ " * 4000 + "]]") == " " * 4000 + "]]"
+
+
+def test_private_use_characters_are_text():
+    assert styled("a\ue000 *b* \ue001 \\* \\_") == [
+        ("a\ue000 ", ""),
+        ("b", "i"),
+        (" \ue001 * _", ""),
+    ]
+    doc = Screenplay(elements=(Action("Keys \ue000 and \ue001 *here* \\* \\_."),))
+    [page] = paginate(doc)
+    assert page.lines[0].text == "Keys \ue000 and \ue001 here * _."
+    out = io.BytesIO()
+    pdf.render(doc, out)
+    with pdfplumber.open(io.BytesIO(out.getvalue())) as printed:
+        text = printed.pages[0].extract_text()
+    # The font has no glyph for them, but they are never printed as emphasis markers.
+    assert text.startswith("Keys ") and text.endswith(" here * _.")
+    assert text.count("*") == text.count("_") == 1

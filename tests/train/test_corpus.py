@@ -13,7 +13,7 @@ from writersroom.screenplay.model import (
     Screenplay,
     Section,
 )
-from writersroom.train import plays
+from writersroom.train import plays, tei
 from writersroom.train.corpus import (
     build_corpus,
     clean,
@@ -95,7 +95,7 @@ def test_normalize_text_removes_invisible_characters():
 
 
 def test_tei_play_keeps_licence_and_structure():
-    doc, facts = plays.parse_tei((SCRIPTS / "ferry.xml").read_bytes())
+    doc, facts = tei.parse_tei((SCRIPTS / "ferry.xml").read_bytes())
     assert facts["title"] == "The Last Ferry" and facts["licence"].startswith("CC0 1.0")
     assert (
         Dialogue(
@@ -113,9 +113,9 @@ def test_tei_play_keeps_licence_and_structure():
 
 def test_broken_tei_is_a_format_error():
     with pytest.raises(FormatError, match="not well-formed XML"):
-        plays.parse_tei(b"<TEI><text>")
+        tei.parse_tei(b"<TEI><text>")
     with pytest.raises(FormatError, match="not a TEI document"):
-        plays.parse_tei(b"<html/>")
+        tei.parse_tei(b"<html/>")
 
 
 def test_pdf_page_furniture_is_dropped():

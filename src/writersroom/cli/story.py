@@ -16,6 +16,7 @@ from writersroom.llm.base import Backend
 from writersroom.story.editing import edit_text
 from writersroom.story.levels import Event
 from writersroom.story.project import LEVELS, Project
+from writersroom.story.scoring import Scorer, simple_score
 from writersroom.story.structures import DEFAULT_STRUCTURE, STRUCTURES
 
 
@@ -24,6 +25,15 @@ def open_backend(settings: Settings, spec: str | None, base_url: str | None) -> 
     from writersroom.llm.registry import get_backend  # imported late: it loads llama.cpp
 
     return get_backend(spec, settings, base_url=base_url)
+
+
+def pick_scorer(name: str) -> Scorer:
+    """`simple`: the built-in scorer; `evaluate`: the evaluation module's (slower, better)."""
+    if name == "evaluate":
+        from writersroom.evaluate import score_texts  # imported late: it loads its models
+
+        return score_texts
+    return simple_score
 
 
 class Progress:
@@ -70,6 +80,13 @@ _model = click.option(
     "a models.toml name). Default: the project's, else the configured one.",
 )
 _base_url = click.option("--base-url", help="Base URL for openai:MODEL specs.")
+_scorer = click.option(
+    "--scorer",
+    type=click.Choice(["simple", "evaluate"]),
+    default="simple",
+    show_default=True,
+    help="How the best of several takes is chosen (--takes, and redrafts).",
+)
 _no_stream = click.option("--no-stream", is_flag=True, help="Show progress lines only.")
 _project_dir = click.argument(
     "project_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path)
@@ -121,6 +138,7 @@ _project_dir = click.argument(
 @click.option("--genre", default="", help="Genre, e.g. thriller.")
 @click.option("--tone", default="", help="Tone, e.g. bleak, playful.")
 @click.option("--author", default="", help="Author on the title page.")
+@_scorer
 @_no_stream
 @click.pass_obj
 def new(
@@ -139,6 +157,7 @@ def new(
     genre: str,
     tone: str,
     author: str,
+    scorer: str,
     no_stream: bool,
 ) -> None:
     """Draft a complete screenplay from a logline into DIR (screenplay.fountain, .pdf, .fdx).
@@ -162,6 +181,7 @@ def new(
         author=author,
         model=spec or settings.default_model,
         listener=Progress(stream=not no_stream),
+        scorer=pick_scorer(scorer),
     )
     click.echo(str(out / "screenplay.fountain"))
 
@@ -238,6 +258,7 @@ def edit(
 )
 @_model
 @_base_url
+@_scorer
 @_no_stream
 @click.pass_obj
 def regenerate(
@@ -249,6 +270,7 @@ def regenerate(
     more: bool,
     spec: str | None,
     base_url: str | None,
+    scorer: str,
     no_stream: bool,
 ) -> None:
     """Make a level or one item anew with a new seed, or only what is stale (--stale). Locked
@@ -267,6 +289,7 @@ def regenerate(
         stale=stale,
         more=more,
         listener=Progress(stream=not no_stream),
+        scorer=pick_scorer(scorer),
     )
     click.echo("regenerated: " + (", ".join(changed) or "nothing"))
 
@@ -275,17 +298,28 @@ def regenerate(
 @_project_dir
 @_model
 @_base_url
+@_scorer
 @_no_stream
 @click.pass_obj
 def resume(
-    settings: Settings, project_dir: Path, spec: str | None, base_url: str | None, no_stream: bool
+    settings: Settings,
+    project_dir: Path,
+    spec: str | None,
+    base_url: str | None,
+    scorer: str,
+    no_stream: bool,
 ) -> None:
     """Continue an interrupted or partial project: make only what is missing.
 
     Example: writersroom resume lighthouse
     """
     backend = _project_backend(settings, project_dir, spec, base_url)
-    story.resume(project_dir, backend=backend, listener=Progress(stream=not no_stream))
+    story.resume(
+        project_dir,
+        backend=backend,
+        listener=Progress(stream=not no_stream),
+        scorer=pick_scorer(scorer),
+    )
     click.echo(str(project_dir / "screenplay.fountain"))
 
 

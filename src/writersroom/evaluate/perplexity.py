@@ -10,6 +10,7 @@ screenplay to seconds (each scene is one short pass).
 
 from __future__ import annotations
 
+import atexit
 import functools
 import math
 from collections.abc import Sequence
@@ -40,9 +41,18 @@ class LanguageModel:
             str(self.path), n_ctx=n_ctx, n_batch=n_ctx, logits_all=True, verbose=False
         )
         self.name = self.path.stem
+        # free the model before interpreter shutdown tears down llama_cpp's module globals
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        """Free the model (also done at exit)."""
+        if self._llm is not None:
+            self._llm.close()
+            self._llm = None
 
     def token_losses(self, text: str, *, max_tokens: int = MAX_TOKENS) -> list[float]:
         """Negative log-likelihood (nats) of each token after the first, up to `max_tokens`."""
+        assert self._llm is not None, "the language model was closed"
         limit = min(max_tokens, self.n_ctx - 1)
         tokens = self._llm.tokenize(text.strip().encode("utf-8"), add_bos=True)[: limit + 1]
         if len(tokens) < 2:

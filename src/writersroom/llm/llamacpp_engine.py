@@ -41,6 +41,7 @@ logger = logging.getLogger("writersroom.llamacpp")
 
 _PREFIX_SEQ = 0  # sequence that keeps the cached prompt prefix between runs
 _STREAMS_MAX_BYTES = 1 << 30  # per-sequence KV streams when they fit in this
+_DEFAULT_CTX = 8192  # default window per request (at most the model's own)
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,8 @@ class LlamaEngine:
             raise EngineError(f"llama.cpp could not load {path}")
         self.model = model
         self.vocab = lib.llama_model_get_vocab(model)
-        self.n_ctx_train = int(lib.llama_model_n_ctx_train(model))
-        self.n_ctx = min(n_ctx or self.n_ctx_train, self.n_ctx_train)
+        self.n_ctx_train = int(lib.llama_model_n_ctx_train(model)) or _DEFAULT_CTX
+        self.n_ctx = min(n_ctx or _DEFAULT_CTX, self.n_ctx_train)
         self.n_parallel = n_parallel
         streams = (n_parallel + 1) * self.n_ctx
         if kv_unified is None:

@@ -31,6 +31,7 @@ by `get_backend` is wrapped with the response cache and the call log as the sett
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import tomllib
@@ -204,7 +205,7 @@ def _hf(entry: ModelEntry, env: Mapping[str, str]) -> Backend:
     return HFBackend(entry.path, **dict(entry.options))
 
 
-# backend kind -> factory. Local models (those with a path) are loaded once per process.
+# backend kind -> factory; open_backend keeps what they make for the life of the process.
 BACKENDS: dict[str, Factory] = {"fake": _fake, "openai": _openai, "llamacpp": _llamacpp, "hf": _hf}
 _LOADED: dict[tuple[Any, ...], Backend] = {}
 _LOCK = threading.Lock()
@@ -218,12 +219,16 @@ def register_backend(kind: str, factory: Factory, options: Iterable[str] = ()) -
 
 
 def open_backend(entry: ModelEntry, env: Mapping[str, str] | None = None) -> Backend:
-    """The raw backend for an entry; local models are loaded once per process."""
+    """The raw backend for an entry, made once per process (a GGUF is loaded once, a server
+    keeps one connection pool)."""
     env = os.environ if env is None else env
     factory = BACKENDS[entry.backend]
-    if entry.path is None:
+    if entry.backend == "fake":  # stateful (records requests): a fresh one each time
         return factory(entry, env)
-    key = (entry.backend, str(Path(entry.path).resolve()), tuple(sorted(entry.options.items())))
+    where = str(Path(entry.path).resolve()) if entry.path else entry.base_url
+    key_env = env.get(entry.api_key_env or "", "")
+    options = json.dumps(dict(entry.options), sort_keys=True, default=str)
+    key = (entry.backend, where, entry.model, entry.api_key, key_env, options)
     with _LOCK:
         if key not in _LOADED:
             _LOADED[key] = factory(entry, env)

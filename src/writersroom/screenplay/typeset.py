@@ -17,6 +17,7 @@ column; a word longer than the column is cut.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 BOLD, ITALIC, UNDERLINE = 1, 2, 4
@@ -40,19 +41,11 @@ def run(text: str, flags: int) -> Run:
     return Run(text, bool(flags & BOLD), bool(flags & ITALIC), bool(flags & UNDERLINE))
 
 
-# Invisible parts of a string: inline notes and boneyard.
-_HIDDEN = re.compile(r"\[\[.*?\]\]|/\*.*?\*/", re.DOTALL)
-# Escaped markers become private-use characters while emphasis is parsed.
-_ESCAPES = {"\\*": "\ue000", "\\_": "\ue001"}
-_UNESCAPE = str.maketrans({"\ue000": "*", "\ue001": "_"})
-# Emphasis: the delimiter must touch text on its inner side (`*69 and then *23` is literal).
-_EMPHASIS = (
-    (re.compile(r"\*\*\*(?=\S)(.+?)(?<=\S)\*\*\*"), BOLD | ITALIC),
-    (re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), BOLD),
-    (re.compile(r"\*(?=\S)(.+?)(?<=\S)\*"), ITALIC),
-    (re.compile(r"_(?=\S)(.+?)(?<=\S)_"), UNDERLINE),
-)
 _MARKUP = re.compile(r"[*_\\]|\[\[|/\*")
+# Invisible parts of a string: inline notes and boneyard, (opener, closer).
+_HIDDEN = (("[[", "]]"), ("/*", "*/"))
+# Emphasis delimiters; when two can start at the same place the earlier one here wins.
+_DELIMITERS = (("***", BOLD | ITALIC), ("**", BOLD), ("*", ITALIC), ("_", UNDERLINE))
 
 
 def visible(text: str) -> str:
@@ -62,45 +55,168 @@ def visible(text: str) -> str:
 
 def parse_emphasis(text: str, flags: int = 0) -> tuple[Run, ...]:
     """Split a Fountain string into styled runs; notes and boneyard are dropped.
-    Emphasis never crosses a line break."""
+    Emphasis never crosses a line break.
+
+    A span `*x*` is emphasis when its delimiters touch text on their inner side: the leftmost
+    opener that has a closer takes the nearest closer, `***` before `**` before `*` before `_`
+    when several start at one place, and the text between is read again the same way
+    (`_a *b* c_`). `\\*` and `\\_` print the marker itself. Time is about linear in the
+    length of the text, however the markers are arranged.
+    """
     if not _MARKUP.search(text):
         return (run(text, flags),) if text else ()
-    text = _HIDDEN.sub("", text)
-    for escaped, placeholder in _ESCAPES.items():
-        text = text.replace(escaped, placeholder)
     runs: list[Run] = []
-    for n, line in enumerate(text.split("\n")):
+    for n, line in enumerate(_strip_hidden(text).split("\n")):
         if n:
             runs.append(run("\n", flags))
-        _emphasis(line, flags, runs)
-    return tuple(_merge(runs))
+        if "*" in line or "_" in line:
+            _Line(*_unescape(line)).read(0, -1, flags, runs)
+        else:
+            runs.append(run(line, flags))
+    return _merge(runs)
 
 
-def _emphasis(text: str, flags: int, out: list[Run]) -> None:
-    while text:
-        best: tuple[re.Match[str], int] | None = None
-        for pattern, flag in _EMPHASIS:
-            m = pattern.search(text)
-            if m and (best is None or m.start() < best[0].start()):
-                best = (m, flag)
-        if best is None:
-            out.append(run(text.translate(_UNESCAPE), flags))
-            return
-        m, flag = best
-        if m.start():
-            out.append(run(text[: m.start()].translate(_UNESCAPE), flags))
-        _emphasis(m.group(1), flags | flag, out)
-        text = text[m.end() :]
+def _strip_hidden(text: str) -> str:
+    """`text` without its `[[notes]]` and `/* boneyard */`: the leftmost opener that has a
+    closer after it hides everything up to that closer; an opener with none stays as text."""
+    if "[[" not in text and "/*" not in text:
+        return text
+    kept: list[str] = []
+    pos = 0
+    # Per kind, the first opener at or after `pos` and the first closer after that opener;
+    # both only move forward, so every character is looked at a bounded number of times.
+    found = {opener: (-1, -1) for opener, _ in _HIDDEN}
+    while found:
+        for opener, closer in _HIDDEN:
+            if opener not in found:
+                continue
+            start, end = found[opener]
+            if start < pos:
+                start = text.find(opener, pos)
+                if start >= 0 and end < start + 2:
+                    end = text.find(closer, start + 2)
+                if start < 0 or end < 0:  # no opener, or no closer: none will match later
+                    del found[opener]
+                    continue
+                found[opener] = (start, end)
+        if not found:
+            break
+        start, end = min(found.values())
+        kept.append(text[pos:start])
+        pos = end + 2
+    kept.append(text[pos:])
+    return "".join(kept)
 
 
-def _merge(runs: list[Run]) -> list[Run]:
+def _unescape(line: str) -> tuple[str, frozenset[int]]:
+    """`line` with `\\*` and `\\_` turned into the bare marker, and the positions of those
+    markers, which are text and never delimit emphasis."""
+    if "\\" not in line:
+        return line, frozenset()
+    kept: list[str] = []
+    escaped: list[int] = []
+    pos = size = 0
+    at = line.find("\\")
+    while at >= 0:
+        if line[at + 1 : at + 2] in ("*", "_"):
+            kept.append(line[pos:at])
+            size += at - pos
+            escaped.append(size)
+            pos = at + 1  # the marker itself is kept, as text
+            at = line.find("\\", at + 2)
+        else:
+            at = line.find("\\", at + 1)
+    kept.append(line[pos:])
+    return "".join(kept), frozenset(escaped)
+
+
+class _Line:
+    """One line's emphasis, read with sorted lists of where each delimiter can open and close,
+    so that finding the next span is a binary search instead of a scan of the rest of the
+    line (a regular expression rescans it for every unmatched marker)."""
+
+    def __init__(self, text: str, escaped: frozenset[int]) -> None:
+        self.text = text
+        self.opens: list[list[int]] = []
+        self.closes: list[list[int]] = []
+        size = len(text)
+        for delimiter, _ in _DELIMITERS:
+            width = len(delimiter)
+            opens: list[int] = []
+            closes: list[int] = []
+            for start in _occurrences(text, delimiter[0], width, escaped):
+                if start + width < size and not text[start + width].isspace():
+                    opens.append(start)
+                if start and not text[start - 1].isspace():
+                    closes.append(start)
+            self.opens.append(opens)
+            self.closes.append(closes)
+
+    def read(self, start: int, stop: int, flags: int, out: list[Run]) -> None:
+        """Append the runs of text[start:stop] (stop -1: the end) to `out`. A span never
+        holds another of its own delimiter (it closes at the nearest closer), so the
+        recursion is at most four deep."""
+        text = self.text
+        stop = len(text) if stop < 0 else stop
+        while True:
+            best: tuple[int, int, int, int] | None = None  # (open, close, width, flag)
+            for n, (delimiter, flag) in enumerate(_DELIMITERS):
+                width = len(delimiter)
+                opens, closes = self.opens[n], self.closes[n]
+                i = bisect_left(opens, start)
+                if i == len(opens):
+                    continue
+                # Closers are sorted, so if the first opener here has no closer before
+                # `stop`, no later opener has one either.
+                j = bisect_left(closes, opens[i] + width + 1)
+                if j == len(closes) or closes[j] + width > stop:
+                    continue
+                if best is None or opens[i] < best[0]:
+                    best = (opens[i], closes[j], width, flag)
+            if best is None:
+                out.append(run(text[start:stop], flags))
+                return
+            opened, closed, width, flag = best
+            out.append(run(text[start:opened], flags))
+            self.read(opened + width, closed, flags | flag, out)
+            start = closed + width
+
+
+def _occurrences(text: str, marker: str, width: int, escaped: frozenset[int]) -> list[int]:
+    """Start positions of `width` unescaped `marker` characters in a row (overlapping)."""
+    out: list[int] = []
+    streak = 0
+    at = text.find(marker)
+    previous = -2
+    while at >= 0:
+        if at in escaped:
+            streak = 0
+        elif at == previous + 1:
+            streak += 1
+        else:
+            streak = 1
+        if streak >= width:
+            out.append(at - width + 1)
+        previous = at
+        at = text.find(marker, at + 1)
+    return out
+
+
+def _merge(runs: list[Run]) -> tuple[Run, ...]:
+    """Neighbouring runs of one style joined, empty runs dropped."""
     merged: list[Run] = []
+    pieces: list[str] = []
     for r in runs:
         if merged and merged[-1].flags == r.flags:
-            merged[-1] = run(merged[-1].text + r.text, r.flags)
+            pieces.append(r.text)
         elif r.text:
+            if merged:
+                merged[-1] = run("".join(pieces), merged[-1].flags)
             merged.append(r)
-    return merged
+            pieces = [r.text]
+    if merged:
+        merged[-1] = run("".join(pieces), merged[-1].flags)
+    return tuple(merged)
 
 
 def slice_runs(runs: tuple[Run, ...], start: int, end: int) -> tuple[Run, ...]:

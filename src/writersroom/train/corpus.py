@@ -46,7 +46,7 @@ from writersroom.screenplay.model import (
     TitleField,
     Transition,
 )
-from writersroom.train import plays
+from writersroom.train import plays, tei
 
 SUFFIXES = {".fountain", ".spmd", ".fdx", ".pdf", ".txt", ".text", ".xml"}
 MANIFEST = "manifest.json"
@@ -269,7 +269,7 @@ def read_script(path: Path, raw: bytes) -> tuple[Screenplay, dict[str, str]]:
 
         return pdf_import.parse(raw), {"format": "pdf"}
     if suffix == ".xml":
-        doc, facts = plays.parse_tei(raw)
+        doc, facts = tei.parse_tei(raw)
         return doc, {**facts, "format": "tei"}
     text = normalize_text(decode(raw, path))
     if suffix in {".fountain", ".spmd"}:

@@ -115,6 +115,11 @@ def train(config: TrainConfig, *, cache_dir: Path | None = None) -> TrainResult:
     if scratch:
         from transformers import AutoTokenizer
 
+        if not (data_dir / "tokenizer").is_dir():
+            raise ConfigError(
+                f"{data_dir} was tokenized for a base model; --base scratch needs data prepared "
+                "with its own tokenizer (give the corpus folder)"
+            )
         tokenizer = AutoTokenizer.from_pretrained(str(data_dir / "tokenizer"))
     train_rows, val_rows = (
         data_mod.load_rows(data_dir, "train"),
