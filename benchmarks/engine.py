@@ -9,6 +9,7 @@ Run:  .venv/bin/python benchmarks/engine.py [--scenes 8] [--scene-tokens 200] [-
    decode vs a plain sequential loop with llama-cpp-python (`Llama.create_chat_completion`, one
    call at a time, its own prefix reuse on) vs transformers `generate` one call at a time as in
    the seed (the same GGUF de-quantized by transformers; run on the first --hf-scenes prompts).
+   Each llama.cpp contender runs --rounds times, interleaved; the best wall and CPU times count.
 3. time to first token with a ~1,500-token shared prefix: cold (prefix cache dropped) vs cached.
 
 Every engine uses the same thread count (writersroom's default: one core less than the machine
@@ -218,7 +219,10 @@ def main() -> None:
     parser.add_argument("--scenes", type=int, default=8)
     parser.add_argument("--scene-tokens", type=int, default=200)
     parser.add_argument("--bible-tokens", type=int, default=300)
-    parser.add_argument("--hf-scenes", type=int, default=2)
+    parser.add_argument("--hf-scenes", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=2, help="best of this many runs each")
+    parser.add_argument("--ttft-runs", type=int, default=3)
+    parser.add_argument("--prefix-tokens", type=int, default=1500)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
 
@@ -281,22 +285,6 @@ def main() -> None:
 
     bible = story_bible(backend, args.bible_tokens)
     requests = scene_requests(bible, args.scenes, args.scene_tokens)
-    rows: list[tuple[str, int, float, float]] = []
-    backend.forget_prefix()
-    tokens, wall, cpu = run_timed(
-        lambda: sum(r.usage.output_tokens or 0 for r in backend.batch(requests))
-    )
-    rows.append(("writersroom engine, one batch (per-sequence KV)", tokens, wall, cpu))
-    tokens, wall, cpu = run_timed(
-        lambda: sum(r.usage.output_tokens or 0 for r in unified.batch(requests))
-    )
-    rows.append(("writersroom engine, one batch (unified KV)", tokens, wall, cpu))
-    unified.close()
-    backend.forget_prefix()
-    tokens, wall, cpu = run_timed(
-        lambda: sum(complete(backend, r).usage.output_tokens or 0 for r in requests)
-    )
-    rows.append(("writersroom engine, one call at a time", tokens, wall, cpu))
     from llama_cpp import Llama
 
     llm = Llama(
@@ -307,8 +295,34 @@ def main() -> None:
         n_batch=512,
         verbose=False,
     )
-    tokens, wall, cpu = run_timed(lambda: llama_cpp_loop(llm, requests))
-    rows.append(("llama-cpp-python loop, one at a time", tokens, wall, cpu))
+
+    def engine_batch(engine: LlamaCppBackend) -> int:
+        engine.forget_prefix()
+        return sum(r.usage.output_tokens or 0 for r in engine.batch(requests))
+
+    def engine_sequential() -> int:
+        backend.forget_prefix()
+        return sum(complete(backend, r).usage.output_tokens or 0 for r in requests)
+
+    def llama_sequential() -> int:
+        llm.reset()
+        return llama_cpp_loop(llm, requests)
+
+    contenders: list[tuple[str, Callable[[], int]]] = [
+        ("writersroom engine, one batch (per-sequence KV)", lambda: engine_batch(backend)),
+        ("writersroom engine, one batch (unified KV)", lambda: engine_batch(unified)),
+        ("writersroom engine, one call at a time", engine_sequential),
+        ("llama-cpp-python loop, one at a time", llama_sequential),
+    ]
+    runs: dict[str, list[tuple[int, float, float]]] = {name: [] for name, _ in contenders}
+    for _ in range(args.rounds):  # interleaved, so that load changes hit every contender
+        for name, fn in contenders:
+            runs[name].append(run_timed(fn))
+    rows: list[tuple[str, int, float, float]] = [
+        (name, results[0][0], min(r[1] for r in results), min(r[2] for r in results))
+        for name, results in runs.items()
+    ]
+    unified.close()
     llm.close()
     hf_requests = requests[: args.hf_scenes]
     loaded = load_transformers(path, threads) if hf_requests else None
@@ -321,7 +335,8 @@ def main() -> None:
     say()
     say(
         f"## 2. {args.scenes} scene-sized completions (up to {args.scene_tokens} tokens each, "
-        f"sharing a {len(backend.tokenize(bible))}-token story bible)"
+        f"sharing a {len(backend.tokenize(bible))}-token story bible; best of {args.rounds} "
+        "interleaved runs)"
     )
     say()
     say("| engine | tokens | wall s | tok/s | CPU s | tok/CPU-s | vs llama.cpp loop (wall / CPU) |")
@@ -345,8 +360,8 @@ def main() -> None:
         "other load on a shared machine; CPU seconds much less)."
     )
 
-    prefix = story_bible(backend, 1500)
-    cold, cached, prefix_tokens = ttft(backend, prefix)
+    prefix = story_bible(backend, args.prefix_tokens)
+    cold, cached, prefix_tokens = ttft(backend, prefix, args.ttft_runs)
     say()
     say(f"## 3. Time to first token with a {prefix_tokens}-token shared prefix")
     say()

@@ -205,8 +205,9 @@ def report(
         "",
         f"Bundled SmolLM2-135M-Instruct (Q4_1) through llama.cpp in process, seed {args.seed}, "
         f"response cache off. Machine: {platform.processor() or platform.machine()}, "
-        f"{os.cpu_count()} CPUs (shared with other work while measured; CPU seconds of this "
-        "process are given beside wall seconds).",
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} when written (the "
+        "machine may be shared with other work; CPU seconds of this process are given beside "
+        "wall seconds).",
         "",
         f"## Quality bar: {len(passed)}/{len(rows)} screenplays pass every check "
         f"({args.scenes} scenes each)",

@@ -204,3 +204,21 @@ def test_openai_host_gets_no_llama_cpp_extras():
     backend = OpenAICompatBackend("https://api.openai.com/v1", "gpt-4o-mini")
     _, body = backend.payload(chat("hi"), "none")
     assert "top_k" not in body and "min_p" not in body
+
+
+@pytest.mark.parametrize(
+    ("mode", "field"),
+    [
+        ("json_schema", "response_format"),
+        ("json_object", "response_format"),
+        ("guided_json", "guided_json"),
+        ("llama_json_schema", "json_schema"),
+        ("grammar", "grammar"),
+    ],
+)
+def test_each_structured_mode_sends_its_field(mode, field):
+    backend = OpenAICompatBackend("http://127.0.0.1:9/v1", "m", structured=mode)
+    _, body = backend.payload(chat("hi", json_schema=Character.model_json_schema()), mode)
+    assert field in body
+    _, plain = backend.payload(chat("hi"), mode)
+    assert field not in plain

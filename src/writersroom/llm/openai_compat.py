@@ -11,6 +11,7 @@ terms (`structured`):
     "json_schema"      response_format {"type": "json_schema", ...}     OpenAI, vLLM, llama-server
     "json_object"      response_format {"type": "json_object", "schema"} llama-cpp-python's server
     "guided_json"      vLLM's guided_json extra
+    "llama_json_schema" llama.cpp's llama-server top-level `json_schema` field
     "grammar"          the schema as a GBNF grammar                     llama.cpp servers
     "none"             nothing sent; callers validate and retry (structured.complete_json)
 
@@ -41,7 +42,15 @@ from writersroom.errors import (
 )
 from writersroom.llm.base import Completion, Delta, Request, Usage, complete
 
-STRUCTURED_MODES = ("auto", "json_schema", "json_object", "guided_json", "grammar", "none")
+STRUCTURED_MODES = (
+    "auto",
+    "json_schema",
+    "json_object",
+    "guided_json",
+    "llama_json_schema",
+    "grammar",
+    "none",
+)
 _RETRY_STATUS = {408, 409, 429, 500, 502, 503, 504}
 _CONTEXT_HINTS = (
     "context length",
@@ -299,6 +308,8 @@ def _structured_fields(schema: dict[str, Any], mode: str) -> dict[str, Any]:
         return {"response_format": {"type": "json_object", "schema": schema}}
     if mode == "guided_json":
         return {"guided_json": schema}
+    if mode == "llama_json_schema":
+        return {"json_schema": schema}
     if mode == "grammar":
         from writersroom.llm.llamacpp import json_schema_grammar
 

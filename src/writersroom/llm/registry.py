@@ -58,7 +58,15 @@ BACKEND_ALIASES: dict[str, str] = {
 _OPTIONS: dict[str, set[str]] = {
     "llamacpp": {"n_ctx", "n_threads", "n_parallel", "kv_size", "kv_unified", "n_gpu_layers"},
     "hf": {"device", "dtype", "max_batch", "n_threads"},
-    "openai": {"timeout", "max_retries", "max_concurrency", "extra_body", "structured"},
+    "openai": {
+        "timeout",
+        "max_retries",
+        "backoff",
+        "max_concurrency",
+        "structured",
+        "extra_sampling",
+        "extra_body",
+    },
     "fake": set(),
 }
 _ENTRY_KEYS = {"backend", "path", "base_url", "model", "api_key_env", "api_key"}

@@ -36,6 +36,9 @@ CONTINUE_PROMPT = Prompt.load("continue")
 # The prompt's worked example scene: a draft that copies a paragraph of it fails the checks.
 EXAMPLE = SceneDraft(number=10**6, blocks=tuple(parse_scene_text(PROMPT.turns[-2][1])))
 _STOP = ("\n\nINT.", "\n\nEXT.", "\nFADE OUT", "\nTHE END")
+# Issues fixed by dropping the paragraphs at fault instead of redrafting the scene: a looping
+# small model repeats itself in most takes, so redrafts for these mostly cost time.
+REPAIRABLE = frozenset({"repeated_block", "time_contradiction"})
 _ENDINGS = (".", "!", "?", '"', "'", "…", ")", "-")
 
 
@@ -176,9 +179,11 @@ def draft_many(
     others: Sequence[SceneDraft] = (),
     run: Callable[[Backend, Sequence[Request]], list[Completion]] = complete_many,
 ) -> dict[int, Take]:
-    """Draft scenes together: each wave sends every pending take to the engine at once. Scenes
-    with issues are redrafted with new seeds up to `retries` times; the best take is kept (fewest
-    issues, then highest score), and blocks still at fault are finally dropped (`repaired`).
+    """Draft scenes together: each wave sends every pending take to the engine at once. The best
+    take of a scene is kept (fewest issues, then highest score). Repeated paragraphs and time
+    contradictions are dropped from it (`repaired`); other issues (unknown speakers, headings,
+    meta-commentary, an empty scene) send the scene back for a redraft with new seeds, up to
+    `retries` times, after which the blocks still at fault are dropped too.
     `seed(ctx, n)` gives the seed of the n-th call for a scene."""
     best: dict[int, Take] = {}
     rejected: dict[int, list[str]] = {ctx.number: [] for ctx in contexts}
@@ -212,9 +217,14 @@ def draft_many(
             )
             winner, score = ranked[0]
             rejected[ctx.number] += [i.kind for t, _ in ranked[1:] for i in t.issues]
-            if not winner.issues:  # scenes of one wave must not repeat each other either
-                clash = check_scene(winner.draft, ctx.outline, ctx.cast, [*accepted, EXAMPLE])
-                winner = replace(winner, issues=tuple(clash))
+            # scenes of one wave must not repeat each other either
+            clash = check_scene(winner.draft, ctx.outline, ctx.cast, [*accepted, EXAMPLE])
+            repaired = False
+            if clash and all(i.kind in REPAIRABLE for i in clash):
+                fixed = repair(winner.draft, clash)  # cheaper than a redraft, and as good
+                if not check_scene(fixed, ctx.outline, ctx.cast, [*accepted, EXAMPLE]):
+                    winner, clash, repaired = replace(winner, draft=fixed), [], True
+            winner = replace(winner, issues=tuple(clash))
             if not winner.issues:
                 accepted.append(winner.draft)
             best[ctx.number] = Take(
@@ -223,6 +233,7 @@ def draft_many(
                 request=winner.request,
                 text=winner.text,
                 score=score,
+                repaired=repaired,
                 attempts=(attempt + 1) * takes,
             )
             if winner.issues:
