@@ -61,34 +61,43 @@ def weights(run: Path) -> dict[str, torch.Tensor]:
     return load_file(str(run / "model" / "model.safetensors"))
 
 
-def interrupt(prepared: Path, run: Path, sig: int) -> str:
-    """Start a run in a child process and stop it with `sig` once its first checkpoint exists."""
-    args = [f"{k}={v}" for k, v in {**SETTINGS, "data": prepared, "out": run}.items()]
+def interrupt(prepared: Path, runs: dict[int, Path]) -> dict[int, str]:
+    """Start one child process per run (together, so that their start-up overlaps) and stop each
+    with its signal once its first checkpoint exists. Returns each child's output."""
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "writersroom.train.train", *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    first = run / "checkpoints" / "meta_000005.json"
-    deadline = time.monotonic() + 180
-    while not first.exists() and proc.poll() is None and time.monotonic() < deadline:
+    procs = {}
+    for sig, run in runs.items():
+        args = [f"{k}={v}" for k, v in {**SETTINGS, "data": prepared, "out": run}.items()]
+        procs[sig] = subprocess.Popen(
+            [sys.executable, "-m", "writersroom.train.train", *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+    waiting = dict(procs)
+    deadline = time.monotonic() + 240
+    while waiting and time.monotonic() < deadline:
+        for sig, proc in list(waiting.items()):
+            if (runs[sig] / "checkpoints" / "meta_000005.json").exists() or proc.poll() is not None:
+                proc.send_signal(sig)
+                del waiting[sig]
         time.sleep(0.01)
-    proc.send_signal(sig)
-    output = proc.communicate(timeout=120)[0].decode()
-    assert proc.returncode != 0, f"the run finished before it could be interrupted:\n{output}"
-    return output
+    outputs = {}
+    for sig, proc in procs.items():
+        outputs[sig] = proc.communicate(timeout=120)[0].decode()
+        assert proc.returncode != 0, f"finished before it could be interrupted:\n{outputs[sig]}"
+    return outputs
 
 
 def test_interrupted_runs_resume_to_the_same_weights(prepared, tmp_path):
+    runs = {sig: tmp_path / f"cut-{sig.name}" for sig in (signal.SIGINT, signal.SIGKILL)}
+    outputs = interrupt(prepared, runs)
     whole = train(
         load_config(None, {**SETTINGS, "data": str(prepared), "out": str(tmp_path / "whole")})
     )
     assert whole.steps == SETTINGS["max_steps"]
-    for sig in (signal.SIGINT, signal.SIGKILL):
-        run = tmp_path / f"cut-{sig}"
-        output = interrupt(prepared, run, sig)
+    for sig, run in runs.items():
+        output = outputs[sig]
         done = sorted(int(p.stem.split("_")[1]) for p in (run / "checkpoints").glob("meta_*.json"))
         assert done and done[-1] < SETTINGS["max_steps"] and not (run / "model").exists()
         if sig == signal.SIGINT:

@@ -24,9 +24,14 @@ What is measured (see the modules):
     suggest.py     located notes ("Scene 7 (p. 12), MARY: a 95-word speech ...")
     report.py      Markdown, JSON; html.py: a self-contained page with inline SVG charts
 
-Speed: `score_texts` uses code and embedding signals only (no language model): a few
-milliseconds per take once the embedder is loaded. `evaluate_screenplay` also reads 128 tokens
-per scene with the default model; pass `tools=Tools(embedder=...)` to skip that.
+Speed: `score_texts` uses code and embedding signals only (no language model): tens of
+milliseconds per take once the embedder is loaded (a few seconds, once per process).
+`evaluate_screenplay` also reads 128 tokens per scene with the default model (a 120-page script
+costs about 30 CPU-seconds without it); pass `tools=Tools(embedder=...)` to skip that.
+
+Scores: HANNA's criteria are fitted on stories of 100-1000 words, so scenes are scored in
+sequences of at least 400 words; `SceneReport.score` is each scene on its own, for comparing
+scenes of one script (choosing which to revise).
 """
 
 from __future__ import annotations

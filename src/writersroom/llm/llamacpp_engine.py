@@ -251,11 +251,11 @@ class LlamaEngine:
             yield from self._run(jobs)
 
     def _run(self, jobs: Sequence[Job]) -> Iterator[Event]:
-        self._cache_prefix(_common_prefix([list(j.tokens) for j in jobs]))
         waiting = deque(range(len(jobs)))
         free = list(range(self.n_parallel, 0, -1))  # seq ids 1..n_parallel; pop() gives 1 first
         active: list[_Slot] = []
         try:
+            self._cache_prefix(_common_prefix([list(j.tokens) for j in jobs]))
             while waiting or active:
                 while waiting and free and self._fits(jobs[waiting[0]], active):
                     index = waiting.popleft()
@@ -293,10 +293,8 @@ class LlamaEngine:
     def _cache_prefix(self, prefix: list[int]) -> None:
         """Make seq 0 hold `prefix`, decoding only what is not cached there already."""
         keep = _common_length(self.prefix, prefix)
-        if keep < len(self.prefix) and not self._lib.llama_memory_seq_rm(
-            self.memory, _PREFIX_SEQ, keep, -1
-        ):
-            self.drop_prefix()
+        if not self._lib.llama_memory_seq_rm(self.memory, _PREFIX_SEQ, keep, -1):
+            self.drop_prefix()  # a model whose memory cannot drop a tail (recurrent)
             keep = 0
         self.prefix = self.prefix[:keep]
         if self.unified and len(prefix) - keep > self.kv_size // 2:  # no room beside the jobs

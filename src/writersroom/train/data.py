@@ -246,7 +246,7 @@ def split_scripts(
     """(train ids, validation ids): a seeded shuffle of whole scripts; at least one of each.
 
     >>> split_scripts(["a", "b", "c", "d"], 0.25, seed=1)
-    (['a', 'b', 'd'], ['c'])
+    (['a', 'b', 'c'], ['d'])
     """
     if len(ids) < 2:
         raise ConfigError(
