@@ -21,7 +21,6 @@ This module knows nothing about chat templates or Requests; `llamacpp.py` builds
 from __future__ import annotations
 
 import codecs
-import contextlib
 import ctypes
 import logging
 import os
@@ -180,8 +179,11 @@ class LlamaEngine:
             self.ctx = None
 
     def __del__(self) -> None:  # pragma: no cover - interpreter shutdown order varies
-        with contextlib.suppress(Exception):
+        # At interpreter exit module globals (contextlib among them) may already be None.
+        try:  # noqa: SIM105 - contextlib may already be gone at shutdown
             self.close()
+        except Exception:
+            pass
 
     # -- vocabulary ---------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ EXAMPLE_TITLES = {"sugar and nerve"}  # the prompt's worked example: never a rea
 def title_request(logline: Logline, *, seed: int | None = None) -> Request:
     grammar = form_grammar([[Field("Title", "title")]]) + "\n".join(
         [
-            'title ::= tword (" " (tword | small)){0,4}',
+            'title ::= tword (" " (small " ")? tword){0,3}',  # never ends on "of" or "the"
             "tword ::= [A-Z] [a-z']{1,11}",
             'small ::= "of" | "the" | "and" | "a" | "in" | "on" | "at" | "to" | "for"',
             "",
