@@ -109,3 +109,25 @@ def test_no_premise_falls_back_to_the_opening(story):
     cov = evaluate_text(story, "", tools=Tools())
     assert any("no premise given" in n for n in cov.notes)
     assert "feature set: text" in cov.notes
+
+
+class CountingModel:
+    """Stands in for the language model: a fixed loss per token, and a count of texts read."""
+
+    def __init__(self):
+        self.read = 0
+
+    def token_losses(self, text, *, max_tokens=128):
+        self.read += 1
+        return [3.0] * min(max_tokens, len(text.split()))
+
+
+def test_perplexity_reads_at_most_24_units_and_fills_in_the_rest():
+    from writersroom.screenplay import fountain
+
+    doc = fountain.parse("\n\n".join(f"INT. ROOM {i} - DAY\n\nAnna waits by door {i}."
+                                     for i in range(40)))
+    lm = CountingModel()
+    cov = evaluate_screenplay(doc, "Anna waits", tools=Tools(language_model=lm))
+    assert lm.read == 24
+    assert cov.signals["mean_loss"] == 3.0

@@ -26,8 +26,8 @@ What is measured (see the modules):
 
 Speed: `score_texts` uses code and embedding signals only (no language model): tens of
 milliseconds per take once the embedder is loaded (a few seconds, once per process).
-`evaluate_screenplay` also reads 128 tokens per scene with the default model (a 120-page script
-costs about 30 CPU-seconds without it); pass `tools=Tools(embedder=...)` to skip that.
+`evaluate_screenplay` also reads 128 tokens of up to 24 scenes with the default model (a
+120-page script costs about 30 CPU-seconds without it); pass `tools=Tools(embedder=...)` to skip.
 
 Scores: HANNA's criteria are fitted on stories of 100-1000 words, so scenes are scored in
 sequences of at least 400 words; `SceneReport.score` is each scene on its own, for comparing

@@ -38,6 +38,7 @@ LONG_PROSE = 1000
 WORDS_PER_EIGHTH = 28      # a printed page holds about 220 words
 LOGIC_PENALTY = 1.5        # coherence points lost when every judged scene breaks logic
 GRID_CLEAN = 4.5           # grid mean of a script with no flagged problems
+PERPLEXITY_UNITS = 24      # scenes or passages read by the language model
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,13 @@ def _measure(units: Sequence[SceneText], premise: str, tools: Tools) -> _Measure
         for s, e in zip(signals, extra, strict=True):
             s.update(e)
     if tools.language_model is not None:
-        for s, p in zip(signals, proses, strict=True):
-            s.update(loss_signals(tools.language_model.token_losses(p)))
+        # the costliest signal: read up to PERPLEXITY_UNITS units spread over the text; the
+        # others get the mean of those (a whole script's fluency changes slowly)
+        picked = judge.chosen(len(units), PERPLEXITY_UNITS)
+        losses = {i: loss_signals(tools.language_model.token_losses(proses[i])) for i in picked}
+        mean = {k: float(np.mean([v[k] for v in losses.values()])) for k in losses[picked[0]]}
+        for i, s in enumerate(signals):
+            s.update(losses.get(i, mean))
     own = [float(np.mean(list(story_scores(s).values()))) for s in signals]
     return _Measured(signals, _grouped_scores(units, signals, premise), own, vectors)
 
