@@ -207,3 +207,27 @@ def test_unified_kv_pool_batches_and_reuses_prefix():
         assert batched[4].usage.cached_tokens >= len(backend.tokenize(system))
     finally:
         backend.close()
+
+
+def test_repetition_penalties_are_applied(default_backend):
+    from writersroom.llm.base import Request, complete
+
+    prompt = "the the the the the the the the the the the the"
+    plain = complete(
+        default_backend, Request(prompt=prompt, max_tokens=12, temperature=0, seed=1)
+    ).text
+    penalized = complete(
+        default_backend,
+        Request(
+            prompt=prompt,
+            max_tokens=12,
+            temperature=0,
+            seed=1,
+            repeat_penalty=1.5,
+            frequency_penalty=0.5,
+            presence_penalty=0.5,
+        ),
+    ).text
+    # Greedy decoding is deterministic, so any difference comes from the penalty samplers.
+    assert penalized.strip()
+    assert penalized != plain

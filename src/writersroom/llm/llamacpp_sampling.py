@@ -58,8 +58,13 @@ class Sampler:
 
         if s.penalized:
             add(
+                # The bundled llama.cpp (llama-cpp-python 0.3.x) still takes n_vocab first.
                 lib.llama_sampler_init_penalties(
-                    PENALTY_LAST_N, s.repeat_penalty, s.frequency_penalty, s.presence_penalty
+                    n_vocab,
+                    PENALTY_LAST_N,
+                    s.repeat_penalty,
+                    s.frequency_penalty,
+                    s.presence_penalty,
                 )
             )
         if s.temperature <= 0:
