@@ -15,6 +15,7 @@ test: setup
 	$(PY) -m ruff check src tests benchmarks
 	$(PY) -m mypy
 	HF_HUB_OFFLINE=1 $(PY) -m pytest
+	$(PY) scripts/conformance.py
 
 lint:
 	$(PY) -m ruff check src tests benchmarks
