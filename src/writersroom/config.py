@@ -43,7 +43,12 @@ class Settings:
         return self.home / "cache.db"
 
 
-def _as_bool(name: str, value: object) -> bool:
+def parse_bool(value: object) -> bool:
+    """Read a config or environment flag; raises ValueError on anything else.
+
+    >>> parse_bool("Yes"), parse_bool("0"), parse_bool(True)
+    (True, False, True)
+    """
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()
@@ -51,7 +56,14 @@ def _as_bool(name: str, value: object) -> bool:
         return True
     if text in {"0", "false", "no", "off"}:
         return False
-    raise ConfigError(f"{name} must be true or false, not {value!r}")
+    raise ValueError(value)
+
+
+def _as_bool(name: str, value: object) -> bool:
+    try:
+        return parse_bool(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be true or false, not {value!r}") from None
 
 
 def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import closing
 from pathlib import Path
 
+from writersroom.llm import store
 from writersroom.llm.base import Backend, Completion, Delta, Request, Usage, complete_many
 
 _SCHEMA = """
@@ -41,15 +42,10 @@ class ResponseCache:
     """Completions by key in a SQLite file; every method opens its own short connection."""
 
     def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as db, db:
-            db.execute(_SCHEMA)
+        self.path = store.create(path, _SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30)
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
+        return store.connect(self.path)
 
     def get(self, key: str) -> Completion | None:
         with closing(self._connect()) as db:

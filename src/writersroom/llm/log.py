@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from writersroom.errors import WritersroomError
+from writersroom.llm import store
 from writersroom.llm.base import Backend, Completion, Delta, Request, Usage, complete_many
 
 _SCHEMA = """
@@ -76,15 +77,10 @@ class CallLog:
     """Append-only call records; every method opens its own short connection (thread-safe)."""
 
     def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as db, db:
-            db.execute(_SCHEMA)
+        self.path = store.create(path, _SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30)
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
+        return store.connect(self.path)
 
     def record(
         self,

@@ -248,25 +248,5 @@ def draft_many(
             fixed = repair(fixed, issues)
             issues = check_scene(fixed, ctx.outline, ctx.cast, final)
         final.append(fixed)
-        best[ctx.number] = Take(
-            draft=fixed,
-            issues=tuple(issues),
-            request=take.request,
-            text=take.text,
-            score=take.score,
-            repaired=True,
-            attempts=take.attempts,
-        )
-    return {
-        n: Take(
-            draft=t.draft,
-            issues=t.issues,
-            request=t.request,
-            text=t.text,
-            score=t.score,
-            repaired=t.repaired,
-            attempts=t.attempts,
-            rejected=tuple(rejected[n]),
-        )
-        for n, t in best.items()
-    }
+        best[ctx.number] = replace(take, draft=fixed, issues=tuple(issues), repaired=True)
+    return {n: replace(t, rejected=tuple(rejected[n])) for n, t in best.items()}

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from writersroom.config import parse_bool
 from writersroom.errors import ConfigError
 
 LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
@@ -105,7 +106,7 @@ def parse_value(name: str, value: Any) -> Any:
     kind = _HINTS[name]
     try:
         if kind is bool:
-            return _as_bool(value)
+            return parse_bool(value)
         if kind is int:
             if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
                 raise ValueError(value)
@@ -126,17 +127,6 @@ def parse_value(name: str, value: Any) -> Any:
     except ValueError:
         pass
     raise ConfigError(f"{name} must be {_type_name(kind)}, not {value!r}")
-
-
-def _as_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in {"1", "true", "yes", "on"}:
-        return True
-    if text in {"0", "false", "no", "off"}:
-        return False
-    raise ValueError(value)
 
 
 def _type_name(kind: Any) -> str:
