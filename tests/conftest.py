@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,19 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def weights_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One cache folder for the whole session, so the default model's Q8_0 copy is made once."""
+    folder = tmp_path_factory.mktemp("cache")
+    previous = os.environ.get("WRITERSROOM_CACHE_DIR")
+    os.environ["WRITERSROOM_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("WRITERSROOM_CACHE_DIR", None)
+    else:
+        os.environ["WRITERSROOM_CACHE_DIR"] = previous
 
 
 @pytest.fixture(autouse=True)
@@ -25,10 +39,11 @@ def writersroom_home(
 
 @pytest.fixture(scope="session")
 def default_backend():  # -> writersroom.llm.llamacpp.LlamaCppBackend
-    """The real bundled default model (SmolLM2-135M-Instruct Q4_1, llama.cpp), loaded once per
-    test session. Use seeds (and small max_tokens) to keep tests fast and reproducible."""
+    """The real default model (the bundled SmolLM2-135M-Instruct, run as `default` runs it: a
+    Q8_0 copy of its Q4_1 GGUF, llama.cpp), loaded once per test session. Use seeds (and small
+    max_tokens) to keep tests fast and reproducible."""
     from writersroom.llm.llamacpp import LlamaCppBackend, bundled_model_path
 
-    backend = LlamaCppBackend(bundled_model_path(), n_ctx=4096, n_parallel=4)
+    backend = LlamaCppBackend(bundled_model_path(), n_ctx=4096, n_parallel=4, weights="q8_0")
     yield backend
     backend.close()

@@ -29,6 +29,9 @@ class Settings:
     default_model: str = "default"  # a models.toml name or a spec (default, gguf:PATH, …)
     cache: bool = True              # persistent response cache for seeded requests
     log: bool = True                # record every model call in log.db
+    default_weights: str = "q8_0"   # the default model runs this copy of the bundled Q4_1
+                                    #   GGUF: q8_0 (same quality, faster batches), q4_0, f16
+                                    #   or "bundled" (the file as shipped); see llm/quantize.py
 
     @property
     def models_file(self) -> Path:
@@ -66,6 +69,15 @@ def _as_bool(name: str, value: object) -> bool:
         raise ConfigError(f"{name} must be true or false, not {value!r}") from None
 
 
+WEIGHTS = ("bundled", "q8_0", "q4_0", "f16")
+
+
+def _weights(value: str) -> str:
+    if value not in WEIGHTS:
+        raise ConfigError(f"default_weights must be one of {', '.join(WEIGHTS)}, not {value!r}")
+    return value
+
+
 def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
     """Build Settings from the config file and the environment."""
     env = os.environ if env is None else env
@@ -77,7 +89,7 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
             data = tomllib.loads(config_path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{config_path}: not valid TOML ({exc})") from exc
-        unknown = set(data) - {"default_model", "cache", "log"}
+        unknown = set(data) - {"default_model", "cache", "log", "default_weights"}
         if unknown:
             raise ConfigError(f"{config_path}: unknown keys {sorted(unknown)}")
         if "default_model" in data:
@@ -86,10 +98,14 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
             settings = replace(settings, cache=_as_bool("cache", data["cache"]))
         if "log" in data:
             settings = replace(settings, log=_as_bool("log", data["log"]))
+        if "default_weights" in data:
+            settings = replace(settings, default_weights=_weights(str(data["default_weights"])))
     if env.get("WRITERSROOM_MODEL"):
         settings = replace(settings, default_model=env["WRITERSROOM_MODEL"])
     if "WRITERSROOM_CACHE" in env:
         settings = replace(settings, cache=_as_bool("WRITERSROOM_CACHE", env["WRITERSROOM_CACHE"]))
+    if env.get("WRITERSROOM_DEFAULT_WEIGHTS"):
+        settings = replace(settings, default_weights=_weights(env["WRITERSROOM_DEFAULT_WEIGHTS"]))
     if "WRITERSROOM_LOG" in env:
         settings = replace(settings, log=_as_bool("WRITERSROOM_LOG", env["WRITERSROOM_LOG"]))
     return settings

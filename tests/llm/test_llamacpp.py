@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
 import pytest
 from pydantic import BaseModel, Field
@@ -82,10 +83,13 @@ class Character(BaseModel):
     want: str = Field(max_length=80)
 
 
+Cast = Annotated[list[Character], Field(min_length=5, max_length=5)]
+
+
 def test_json_schema_output_is_valid(default_backend):
     request = chat("List 5 characters for a heist film as JSON.", max_tokens=300)
-    cast = complete_json(default_backend, request.with_seed(1), list[Character], retries=0)
-    assert cast and all(isinstance(c, Character) for c in cast)
+    cast = complete_json(default_backend, request.with_seed(1), Cast, retries=0)
+    assert len(cast) == 5 and all(isinstance(c, Character) for c in cast)
     schema = {"type": "array", "items": {"type": "integer"}, "minItems": 3, "maxItems": 3}
     text = complete(default_backend, chat("Three numbers.", json_schema=schema, seed=1)).text
     assert len(json.loads(text)) == 3

@@ -126,11 +126,16 @@ def test_wrapping_follows_settings(settings):
 
 def test_default_backend_is_loaded_once_and_answers(settings):
     first = get_backend("default", settings)
-    second = get_backend(f"gguf:{bundled_model_path()}", Settings(home=settings.home, log=False))
-    assert isinstance(second, CachedBackend)
-    raw = second.inner
+    again = get_backend("default", Settings(home=settings.home, log=False))
+    assert isinstance(again, CachedBackend)
+    raw = again.inner
     assert isinstance(raw, LlamaCppBackend)
-    assert first.inner.inner is raw
+    assert first.inner.inner is raw  # one model in memory, however it is asked for
+    assert raw.source == bundled_model_path() and raw.path.name.endswith(".q8_0.gguf")
+    shipped = Settings(home=settings.home, log=False, default_weights="bundled")
+    as_shipped = get_backend("default", shipped).inner
+    assert as_shipped is get_backend(f"gguf:{bundled_model_path()}", shipped).inner
+    assert as_shipped is not raw
     result = complete(first, chat("Say hello.", max_tokens=6, seed=1))
     assert result.text
     assert CallLog(settings.log_db).recent(1)[0].response == result.text

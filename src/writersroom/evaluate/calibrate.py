@@ -10,9 +10,9 @@ signal and one linear model per HANNA criterion, fitted on HANNA prompts 0-47 on
      "verdict": {"consider": 3.1, "recommend": 3.7}}
 
 `full` uses code, embedding and perplexity signals; `fast` leaves perplexity out (no language
-model); `text` leaves embeddings out too. The verdict thresholds are quantiles of the overall score
-on the fitting stories, chosen so that Pass / Consider / Recommend fall about 70 / 25 / 5 %, the
-base rates at coverage services.
+model); `text` leaves embeddings out too. The verdict thresholds are quantiles of the overall
+score on the fitting stories, chosen so that Pass / Consider / Recommend fall about 70 / 25 / 5 %,
+the base rates at coverage services.
 """
 
 from __future__ import annotations
@@ -31,14 +31,21 @@ FEATURE_SETS: dict[str, tuple[str, ...]] = {
     "text": (
         "log_words", "repetition_3", "distinct_2", "moving_ttr", "mean_word_length",
         "mean_sentence_words", "sentence_case", "premise_overlap", "top_word_share",
+        "sentence_spread",
+        # narrative.py
+        "emotion_rate", "mental_rate", "inner_states", "first_person", "third_person",
+        "named_characters", "mood_swing", "turn_rate", "ending_novelty",
     ),
 }
 FEATURE_SETS["fast"] = (
     *FEATURE_SETS["text"],
     "premise_similarity", "opening_similarity", "window_coherence", "weakest_link",
-    "centroid_similarity",
+    "centroid_similarity", "ending_shift", "ending_drift", "feeling", "twist",
 )
 FEATURE_SETS["full"] = (*FEATURE_SETS["fast"], "mean_loss", "loss_sd", "high_loss_share")
+# perplexity of the last 128 tokens (perplexity.ending_signals): measured only with
+# `benchmarks/hanna.py --ending` (one more language-model pass over HANNA)
+ENDING_SIGNALS = ("tail_loss", "tail_drop")
 
 CLIP = 4.0                  # standardized signals are clipped to +-CLIP (no wild extrapolation)
 BASE_RATES = {"Pass": 0.70, "Consider": 0.25, "Recommend": 0.05}
@@ -52,10 +59,16 @@ def calibration() -> dict[str, Any]:
     return data
 
 
+def weighed(set_name: str) -> set[str]:
+    """The signals a shipped feature set's models actually weigh (what scoring needs)."""
+    model = calibration()["sets"][set_name]
+    return {f for m in model["criteria"].values() for f in m["weights"]}
+
+
 def feature_set(available: Mapping[str, float]) -> str:
-    """The richest fitted feature set whose signals are all present."""
+    """The richest fitted feature set whose weighed signals are all present."""
     for name in ("full", "fast", "text"):
-        if name in calibration()["sets"] and all(f in available for f in FEATURE_SETS[name]):
+        if name in calibration()["sets"] and weighed(name) <= set(available):
             return name
     raise ValueError("the signals lack even the text feature set")
 
@@ -66,7 +79,7 @@ def story_scores(signals: Mapping[str, float], set_name: str | None = None) -> d
     model = calibration()["sets"][name]
     z = {
         f: float(np.clip((signals[f] - model["mean"][f]) / model["scale"][f], -CLIP, CLIP))
-        for f in model["features"]
+        for f in weighed(name)
     }
     out = {}
     for criterion in STORY_CRITERIA:
@@ -74,6 +87,11 @@ def story_scores(signals: Mapping[str, float], set_name: str | None = None) -> d
         value = m["bias"] + sum(w * z[f] for f, w in m["weights"].items())
         out[criterion] = float(np.clip(value, 1.0, 5.0))
     return out
+
+
+def uses(signals: Sequence[str]) -> bool:
+    """Whether any shipped model weighs any of `signals` (so they are worth measuring)."""
+    return any(set(signals) & weighed(name) for name in calibration()["sets"])
 
 
 def verdict(overall: float) -> Verdict:

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from writersroom.errors import BackendUnavailable, MissingExtra
-from writersroom.evaluate import arc, embed, grid, judge, script
+from writersroom.evaluate import arc, calibrate, embed, grid, judge, script
 from writersroom.evaluate import text as textsig
 from writersroom.evaluate.calibrate import feature_set, story_scores, verdict
-from writersroom.evaluate.perplexity import LanguageModel, load_language_model, loss_signals
+from writersroom.evaluate.narrative import prose_signals
+from writersroom.evaluate.perplexity import LanguageModel, load_language_model, read_signals
 from writersroom.evaluate.records import (
     SCREENPLAY_CRITERIA,
     STORY_CRITERIA,
@@ -80,7 +81,7 @@ class _Measured:
 
 def _measure(units: Sequence[SceneText], premise: str, tools: Tools) -> _Measured:
     proses = [u.prose for u in units]
-    signals = [textsig.text_signals(p, premise) for p in proses]
+    signals = [prose_signals(p, premise) for p in proses]
     vectors = None
     if tools.embedder is not None:
         extra, vectors = embed.embedding_signals(tools.embedder, proses, premise)
@@ -90,7 +91,9 @@ def _measure(units: Sequence[SceneText], premise: str, tools: Tools) -> _Measure
         # the costliest signal: read up to PERPLEXITY_UNITS units spread over the text; the
         # others get the mean of those (a whole script's fluency changes slowly)
         picked = judge.chosen(len(units), PERPLEXITY_UNITS)
-        losses = {i: loss_signals(tools.language_model.token_losses(proses[i])) for i in picked}
+        ending = calibrate.uses(calibrate.ENDING_SIGNALS)      # read tails only if weighed
+        losses = {i: read_signals(tools.language_model, proses[i], ending=ending)
+                  for i in picked}
         mean = {k: float(np.mean([v[k] for v in losses.values()])) for k in losses[picked[0]]}
         for i, s in enumerate(signals):
             s.update(losses.get(i, mean))
@@ -124,7 +127,7 @@ def _grouped_scores(units: Sequence[SceneText], signals: Sequence[dict[str, floa
     words = [max(1.0, float(len(u.prose.split()))) for u in units]
     scores: list[dict[str, float]] = [{} for _ in units]
     for group in sequences(words):
-        merged = textsig.text_signals("\n".join(units[i].prose for i in group), premise)
+        merged = prose_signals("\n".join(units[i].prose for i in group), premise)
         weights = [words[i] for i in group]
         for key in signals[group[0]]:
             if key not in merged:
@@ -231,7 +234,7 @@ def evaluate_screenplay(
     judgments, judged, judge_notes = _judge(units, premise, tools)
     words = [max(1.0, float(len(u.prose.split()))) for u in units]
 
-    signals = textsig.text_signals(" ".join(u.prose for u in units), premise)
+    signals = prose_signals(" ".join(u.prose for u in units), premise)
     signals.update(_mean_signals(measured, words))
     issues = script.format_issues(doc, units)
     total = sum(lengths) or 1.0
@@ -298,7 +301,7 @@ def evaluate_text(
     measured = _measure(units, premise, tools)
     judgments, judged, judge_notes = _judge(units, premise, tools)
     words = [max(1.0, float(len(u.prose.split()))) for u in units]
-    signals = textsig.text_signals(text, premise)
+    signals = prose_signals(text, premise)
     signals.update(_mean_signals(measured, words))
     signals.update(judged)
     scores = _story_scores(measured, words, judged)

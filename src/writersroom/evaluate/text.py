@@ -1,5 +1,6 @@
-"""Signals computed from plain text by code alone: length, repetition, variety, sentence shape,
-readability, and word overlap with the premise. Pure functions, no model, microseconds per page.
+"""Signals computed from plain text by code alone: length, repetition, variety, sentence shape
+(mean length and spread), readability, and word overlap with the premise. Pure functions, no
+model, microseconds per page.
 
     >>> s = text_signals("The ship sank. The crew swam home.", "a ship sinks")
     >>> s["words"], round(s["premise_overlap"], 2)
@@ -139,11 +140,15 @@ def text_signals(text: str, premise: str = "") -> dict[str, float]:
     ease, grade = readability(text)
     counts = Counter(tokens)
     top = counts.most_common(1)[0][1] / len(tokens) if tokens else 0.0
+    lengths = [len(words(s)) for s in sents]
+    mean_len = sum(lengths) / len(lengths) if lengths else 0.0
+    spread = math.sqrt(sum((n - mean_len) ** 2 for n in lengths) / len(lengths)) if lengths else 0.0
     return {
         "words": float(len(tokens)),
         "log_words": math.log1p(len(tokens)),
         "sentences": float(len(sents)),
         "mean_sentence_words": len(tokens) / len(sents) if sents else 0.0,
+        "sentence_spread": spread,
         "mean_word_length": sum(map(len, tokens)) / len(tokens) if tokens else 0.0,
         "repetition_3": repetition(tokens, 3),
         "distinct_2": distinct(tokens, 2),

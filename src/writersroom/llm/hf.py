@@ -47,7 +47,7 @@ class HFBackend:
         device: str = "cpu",
         dtype: str | None = None,  # "float32", "bfloat16", ...; default: the model's
         max_batch: int = 8,
-        n_threads: int | None = None,  # torch CPU threads; default: one core less than there are
+        n_threads: int | None = None,  # torch CPU threads; default: every core (at most 8)
         name: str | None = None,
     ) -> None:
         try:
@@ -58,7 +58,7 @@ class HFBackend:
         transformers: Any = transformers_module  # its stubs are partial; used dynamically
         from writersroom.llm.llamacpp_engine import default_threads
 
-        if device == "cpu":  # process-wide in torch; see default_threads for why not all cores
+        if device == "cpu":  # process-wide in torch
             torch.set_num_threads(n_threads or default_threads())
         transformers.logging.set_verbosity_error()  # quiet, like llama.cpp's verbose=False
         transformers.logging.disable_progress_bar()

@@ -69,11 +69,19 @@ class LlamaCppBackend:
         kv_size: int | None = None,  # unified pool size; default 2 * n_ctx
         kv_unified: bool | None = None,  # see llamacpp_engine; None picks by memory
         n_gpu_layers: int = 0,
+        weights: str | None = None,  # run a re-quantised copy: "q8_0", "q4_0" or "f16"
+        weights_dir: str | os.PathLike[str] | None = None,  # where copies live; see quantize.py
         name: str | None = None,
     ) -> None:
         self.path = Path(path).expanduser()
         if not self.path.is_file():
             raise BackendUnavailable(f"model file not found: {self.path}")
+        self.source = self.path
+        if weights is not None:
+            from writersroom.llm.quantize import requantized
+
+            folder = Path(weights_dir).expanduser() if weights_dir is not None else None
+            self.path = requantized(self.path, weights, folder)
         try:
             from writersroom.llm.llamacpp_engine import EngineError, LlamaEngine
         except ImportError as exc:
@@ -90,7 +98,7 @@ class LlamaCppBackend:
             )
         except EngineError as exc:
             raise BackendUnavailable(f"{exc}; is it a valid GGUF file?") from exc
-        self.name = name or self.path.stem
+        self.name = name or self.source.stem + (f"@{weights}" if weights else "")
         stat = self.path.stat()
         self.cache_id = f"gguf:{self.path.name}:{stat.st_size}"
         self._template = _compile_template(self.engine.metadata("tokenizer.chat_template"))

@@ -2,7 +2,8 @@
 
 A spec is one of:
 
-    default              the bundled SmolLM2-135M-Instruct GGUF (llama.cpp, in process)
+    default              the bundled SmolLM2-135M-Instruct GGUF (llama.cpp, in process; a Q8_0
+                         copy by default, see Settings.default_weights and llm/quantize.py)
     gguf:PATH            any GGUF file through llama.cpp
     hf:PATH              a Hugging Face transformers model directory (extra [hf])
     openai:MODEL         an OpenAI-compatible server; base URL from --base-url, the [openai]
@@ -56,7 +57,10 @@ BACKEND_ALIASES: dict[str, str] = {
     "fake": "fake",
 }
 _OPTIONS: dict[str, set[str]] = {
-    "llamacpp": {"n_ctx", "n_threads", "n_parallel", "kv_size", "kv_unified", "n_gpu_layers"},
+    "llamacpp": {
+        "n_ctx", "n_threads", "n_parallel", "kv_size", "kv_unified", "n_gpu_layers", "weights",
+        "weights_dir",
+    },
     "hf": {"device", "dtype", "max_batch", "n_threads"},
     "openai": {
         "timeout",
@@ -121,7 +125,9 @@ def resolve(
     if spec == "default":
         from writersroom.llm.llamacpp import bundled_model_path
 
-        return ModelEntry("default", "llamacpp", path=str(bundled_model_path()))
+        weights = settings.default_weights
+        options = {} if weights == "bundled" else {"weights": weights}
+        return ModelEntry("default", "llamacpp", path=str(bundled_model_path()), options=options)
     if spec == "fake":
         return ModelEntry("fake", "fake")
     if kind in {"gguf", "hf"} and rest:
