@@ -59,6 +59,10 @@ def test_scripts_to_a_scratch_model_that_generates(tmp_path):
     )
     report = json.loads((tmp_path / "run" / "run.json").read_text())
     assert report["val_loss_after"] < report["val_loss_before"]  # it learned something
+    # CPU time (the budget on a laptop) is recorded for the run and along its loss curve.
+    assert report["cpu_seconds"] > report["step_cpu_seconds"] > 0
+    cpu = [h["cpu_seconds"] for h in report["history"]]
+    assert [h["step"] for h in report["history"]] == [0, 8, 16] and cpu == sorted(cpu)
     assert sorted(p.name for p in (tmp_path / "run" / "checkpoints").iterdir()) == [
         "meta_000008.json",
         "meta_000016.json",

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from writersroom.llm.base import Delta, Request
 from writersroom.llm.fake import FakeBackend
 from writersroom.train import evaluate
 
@@ -12,9 +13,17 @@ SCENE = "INT. DINER - NIGHT\n\nMARY waits by the window.\n\nMARY\n(quietly)\nCof
     ("text", "problems"),
     [
         (SCENE, ()),
+        # A character may say "Of course": chat talk is an assistant's preamble, or markdown.
+        ("INT. DINER - NIGHT\n\nRain.\n\nMARY\nOf course. Sure.\n\n- BOB\nNo.", ("chat_talk",)),
+        ("INT. DINER - NIGHT\n\nRain.\n\nMARY\nOf course. Sure.", ()),
         ("Sure! Here is a scene.\n\n" + SCENE, ("no_heading_first", "chat_talk")),
         ("INT. DINER - NIGHT\n\nMary waits. Nobody speaks.", ("no_dialogue",)),
-        ("INT. DINER\n\nMARY\nCoffee?", ("no_heading_first", "heading_without_time")),
+        ("INT. DINER - NIGHT\n\nMARY\nCoffee?", ("no_action",)),
+        (
+            "INT. DINER\n\nMARY\nCoffee?",
+            ("no_heading_first", "no_action", "heading_without_time"),
+        ),
+        ("INT. DINER - NIGHT\n\nRain.\n\nMARY\n(beat)\n\nBOB\nNo.", ("empty_dialogue",)),
         ("**INT. DINER - NIGHT**\n\nMARY\nCoffee?", ("no_heading_first", "chat_talk")),
         (
             "The scene opens in a diner. Mary says hello to Bob.",
@@ -53,6 +62,28 @@ def test_compare_backends_generates_the_held_out_prompts_with_both_models():
     assert [r.messages[-1].content for r in after.requests] == ["P0", "P1", "P2"]
     assert {r.max_tokens for r in before.requests} == {64}
     assert len({r.seed for r in after.requests}) == 3
+    # The same sampling for both models, with a modest repeat penalty.
+    assert {(r.temperature, r.repeat_penalty) for r in before.requests + after.requests} == {
+        (0.7, 1.1)
+    }
+
+
+class CutOff:
+    """A backend whose every reply stops at the token limit, in the middle of a speech."""
+
+    name = "cut-off"
+
+    def stream(self, request: Request):
+        yield Delta(SCENE + "\n\nMARY\n(beat)")
+        yield Delta(finish_reason="length")
+
+
+def test_a_scene_cut_by_the_token_limit_is_judged_without_its_unfinished_paragraph():
+    texts = evaluate.generate_scenes(CutOff(), [{"messages": [{"role": "user", "content": "P"}]}])
+    assert texts == [SCENE]
+    assert evaluate.check_scene(texts[0]).well_formed
+    # A reply that stops by itself on a cue without a speech is not a finished scene.
+    assert evaluate.check_scene(SCENE + "\n\nMARY\n(beat)").problems == ("empty_dialogue",)
 
 
 def test_held_out_prompts_are_spread_over_the_validation_set(tmp_path: Path):

@@ -133,7 +133,7 @@ def train(
     click.echo(f"model: {result.model_dir}")
     click.echo(
         f"held-out perplexity {result.ppl_before:.2f} -> {result.ppl_after:.2f}; "
-        f"{result.tokens_per_second:,.0f} tokens/s",
+        f"{result.tokens_per_second:,.0f} tokens/s; {result.cpu_seconds / 60:.1f} CPU-minutes",
         err=True,
     )
     click.echo(f"next: writersroom export-model {out} --gguf q8_0", err=True)

@@ -11,7 +11,13 @@ script becomes examples in the base model's chat format that teach what the stor
 * `continue`: the scene so far → the next stretch of it (dialogue continuation);
 * `text`: plain Fountain text (for models trained from scratch).
 
-Only the answer tokens are trained on (the prompt is masked out). Examples are packed greedily into
+Every `scene` answer holds action and at least one speech, and the description that opens a stage
+play's act is cut to its first sentences, so that a scene is taught as heading, short action, cues
+and dialogue (not a page of setting). Paragraphs and speeches longer than an answer's budget are
+split at sentence ends, so no answer is cut mid-line; an example that still does not fit its row is
+left out rather than truncated (it would lose its end-of-turn token).
+
+Only the answer tokens are trained on (the prompt is masked out). Examples are packed first-fit into
 rows of `block_size` tokens; the rest of a row is padding with mask 0. The held-out `scene` prompts
 are also written to `val_prompts.jsonl`, for the format and style evaluation of generated scenes.
 """
@@ -37,6 +43,7 @@ from writersroom.screenplay.model import (
     Dialogue,
     Element,
     Lyrics,
+    Parenthetical,
     SceneHeading,
     Screenplay,
     Synopsis,
@@ -50,9 +57,10 @@ if TYPE_CHECKING:
 
 META = "meta.json"
 VAL_PROMPTS = "val_prompts.jsonl"
-DATA_VERSION = 1
-CHARS_PER_TOKEN = 3.2  # conservative for English screenplay text (SmolLM2, scratch BPE)
-PROMPT_TOKENS = 128  # system + user message frame of an example, before its content
+DATA_VERSION = 2  # raised whenever the examples change, so old prepared data is redone
+CHARS_PER_TOKEN = 3.2  # conservative for English screenplay text (SmolLM2); measured in prepare
+PROMPT_TOKENS = 128  # system + user message frame of an example at CHARS_PER_TOKEN
+OPENING_SHARE = 0.35  # of a scene answer's budget, at most, for the action that opens it
 
 SYSTEM_SCENE = (
     "You are a screenwriter. Write one scene of a screenplay: short action paragraphs in present "
@@ -134,21 +142,35 @@ def scenes_of(doc: Screenplay) -> list[tuple[SceneHeading | None, list[Element]]
 
 
 def examples_from_script(
-    script_id: str, title: str, doc: Screenplay, *, tasks: Sequence[str], block_size: int
+    script_id: str,
+    title: str,
+    doc: Screenplay,
+    *,
+    tasks: Sequence[str],
+    block_size: int,
+    chars_per_token: float = CHARS_PER_TOKEN,
 ) -> list[Example]:
-    """Every example one script gives, in script order."""
-    room = max(64, block_size - PROMPT_TOKENS)  # tokens left after the prompt frame
-    answer_chars = int(room * 0.75 * CHARS_PER_TOKEN)
-    context_chars = int(min(96, room * 0.25) * CHARS_PER_TOKEN)
+    """Every example one script gives, in script order, sized for rows of `block_size` tokens of
+    a tokenizer that gives `chars_per_token`."""
+    frame = round(PROMPT_TOKENS * CHARS_PER_TOKEN / chars_per_token)
+    room = max(64, block_size - frame)  # tokens left after the prompt frame
+    answer_chars = int(room * 0.75 * chars_per_token)
+    context_chars = int(min(96, room * 0.25) * chars_per_token)
     out: list[Example] = []
     for heading, body in scenes_of(doc):
+        body = _short_opening(_fit(body, answer_chars), int(answer_chars * OPENING_SHARE))
         chunks = list(_chunks(body, answer_chars))
         heading_text = heading.text if heading else ""
         for n, chunk in enumerate(chunks):
             # Long scenes (a stage play's act is one) give several examples: every other stretch
-            # is posed as the scene to write, the ones between as continuations.
+            # is posed as the scene to write, the ones between as continuations. Only a stretch
+            # with action and dialogue is posed as a scene: that is what a scene is taught as.
             as_scene = (
-                "scene" in tasks and heading is not None and (n % 2 == 0 or "continue" not in tasks)
+                "scene" in tasks
+                and heading is not None
+                and (n % 2 == 0 or "continue" not in tasks)
+                and any(isinstance(e, Action) for e in chunk)
+                and any(isinstance(e, Dialogue) for e in chunk)
             )
             if as_scene:
                 assert heading is not None
@@ -166,7 +188,7 @@ def examples_from_script(
                     )
                 )
             elif "continue" in tasks and n > 0:
-                so_far = _tail(_render(chunks[n - 1]), context_chars)
+                so_far = _so_far(chunks[n - 1], context_chars)
                 user = continue_prompt(
                     title, _speakers(chunks[n - 1] + chunk), heading_text or "(none)", so_far
                 )
@@ -187,6 +209,90 @@ def examples_from_script(
     return out
 
 
+def _fit(body: list[Element], max_chars: int) -> list[Element]:
+    """`body` with every action paragraph longer than `max_chars` and every speech longer than
+    what an answer leaves after its opening action split at sentence ends (a speech into several
+    speeches of the same speaker), so that every piece fits, and a scene's opening action and
+    first speech fit together."""
+    out: list[Element] = []
+    speech_chars = int(max_chars * (1 - OPENING_SHARE))
+    for element in body:
+        if isinstance(element, Action) and len(element.text) > max_chars:
+            out += [Action(piece) for piece in _pieces(element.text, max_chars)]
+        elif isinstance(element, Dialogue) and len(_render([element])) > speech_chars:
+            room = max(16, speech_chars - len(element.cue) - 16)
+            lines: list[str | Parenthetical] = []
+            size = 0
+            for line in element.lines:
+                parts = [line] if isinstance(line, Parenthetical) else _pieces(line, room)
+                for part in parts:
+                    length = len(part.text if isinstance(part, Parenthetical) else part) + 1
+                    if lines and size + length > room:
+                        out.append(Dialogue(element.speaker, tuple(lines), element.extension))
+                        lines, size = [], 0
+                    lines.append(part)
+                    size += length
+            if lines:
+                out.append(Dialogue(element.speaker, tuple(lines), element.extension))
+        else:
+            out.append(element)
+    return out
+
+
+def _pieces(text: str, max_chars: int) -> list[str]:
+    """`text` cut into pieces of at most `max_chars`: at line ends when it has several lines
+    (verse), else at sentence ends (at spaces where one sentence is too long).
+
+    >>> _pieces("One two. Three four five. Six.", 16)
+    ['One two.', 'Three four five.', 'Six.']
+    >>> _pieces("Line one,\\nline two,\\nline three.", 20)
+    ['Line one,\\nline two,', 'line three.']
+    """
+    text = text.strip()
+    if "\n" in text:
+        sep, units = "\n", [u for line in text.split("\n") for u in _pieces(line, max_chars)]
+    else:
+        sentences = re.split(r"(?<=[.!?])\s+(?=\S)", re.sub(r"\s+", " ", text))
+        sep = " "
+        units = [u for s in sentences for u in (_wrap(s, max_chars) if len(s) > max_chars else [s])]
+    pieces: list[str] = []
+    for unit in units:
+        if pieces and len(pieces[-1]) + len(sep) + len(unit) <= max_chars:
+            pieces[-1] += sep + unit
+        else:
+            pieces.append(unit)
+    return pieces
+
+
+def _wrap(sentence: str, max_chars: int) -> list[str]:
+    lines: list[str] = []
+    for word in sentence.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= max_chars:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _short_opening(body: list[Element], max_chars: int) -> list[Element]:
+    """`body` with the action that opens it (a stage play's setting, often a page long) cut to
+    its first `max_chars` characters' worth of paragraphs, at least one."""
+    lead = 0
+    while lead < len(body) and isinstance(body[lead], Action):
+        lead += 1
+    kept: list[Element] = []
+    size = 0
+    for element in body[:lead]:
+        assert isinstance(element, Action)
+        if size + len(element.text) > max_chars:
+            if not kept:  # one long paragraph: its first sentences
+                kept.append(Action(_pieces(element.text, max_chars)[0]))
+            break
+        kept.append(element)
+        size += len(element.text)
+    return kept + body[lead:]
+
+
 def _chunks(body: list[Element], max_chars: int) -> Iterator[list[Element]]:
     chunk: list[Element] = []
     size = 0
@@ -203,6 +309,17 @@ def _chunks(body: list[Element], max_chars: int) -> Iterator[list[Element]]:
 
 def _render(elements: Sequence[Element]) -> str:
     return fountain.render(Screenplay(elements=tuple(elements))).strip()
+
+
+def _so_far(elements: Sequence[Element], max_chars: int) -> str:
+    """The last whole elements of a stretch that fit in `max_chars` (a speech keeps its cue);
+    the end of the last one when even that is too long."""
+    kept: list[Element] = []
+    for element in reversed(elements):
+        if len(_render([element, *kept])) > max_chars:
+            break
+        kept.insert(0, element)
+    return _render(kept) if kept else _tail(_render(elements[-1:]), max_chars)
 
 
 def _tail(text: str, max_chars: int) -> str:
@@ -274,12 +391,21 @@ def prepare(
     out_dir = Path(out_dir)
     scripts = read_corpus(Path(corpus_dir))
     train_ids, val_ids = split_scripts([e.id for e, _ in scripts], val_fraction, seed)
-    examples = {
-        entry.id: examples_from_script(
-            entry.id, entry.title, doc, tasks=tasks, block_size=block_size
-        )
-        for entry, doc in scripts
-    }
+
+    def all_examples(chars_per_token: float) -> dict[str, list[Example]]:
+        return {
+            entry.id: examples_from_script(
+                entry.id,
+                entry.title,
+                doc,
+                tasks=tasks,
+                block_size=block_size,
+                chars_per_token=chars_per_token,
+            )
+            for entry, doc in scripts
+        }
+
+    examples = all_examples(CHARS_PER_TOKEN)
     if tokenizer is None:
         texts = [_example_text(x) for i in train_ids for x in examples[i]]
         tokenizer = train_tokenizer(texts, vocab_size)
@@ -287,21 +413,29 @@ def prepare(
         source = "scratch"
     else:
         source = str(getattr(tokenizer, "name_or_path", "") or type(tokenizer).__name__)
+    # A tokenizer that needs more tokens for the same text than CHARS_PER_TOKEN allows for (a
+    # small scratch vocabulary) gets shorter examples, with a 10% margin, so that answers still
+    # fit their rows whole.
+    chars_per_token = CHARS_PER_TOKEN
+    measured = measure_chars_per_token(tokenizer, examples)
+    if measured < CHARS_PER_TOKEN:
+        chars_per_token = 0.9 * measured
+        examples = all_examples(chars_per_token)
     dtype = np.uint16 if len(tokenizer) <= 65535 else np.uint32
     counts = {}
     for split, ids in (("train", train_ids), ("val", val_ids)):
         chosen = [x for i in ids for x in examples[i]]
         if split == "train":
             random.Random(seed).shuffle(chosen)
-        tokens, mask = pack(
-            _encode_all(tokenizer, chosen, block_size), block_size, _pad_id(tokenizer)
-        )
+        encoded = _encode_all(tokenizer, chosen, block_size)
+        tokens, mask = pack(encoded, block_size, _pad_id(tokenizer))
         out_dir.mkdir(parents=True, exist_ok=True)
         tokens.astype(dtype).tofile(out_dir / f"{split}.bin")
         mask.astype(np.uint8).tofile(out_dir / f"{split}_mask.bin")
         counts[split] = {
             "scripts": len(ids),
             "examples": len(chosen),
+            "dropped": len(chosen) - len(encoded),  # too long for a row
             "rows": int(tokens.shape[0]),
             "target_tokens": int(mask.sum()),
             "kinds": {k: sum(x.kind == k for x in chosen) for k in tasks},
@@ -331,6 +465,7 @@ def prepare(
         "seed": seed,
         "val_fraction": val_fraction,
         "dtype": np.dtype(dtype).name,
+        "chars_per_token": round(chars_per_token, 3),
         "tokenizer": {
             "source": source,
             "vocab_size": len(tokenizer),
@@ -342,6 +477,16 @@ def prepare(
     }
     write_atomic(out_dir / META, json.dumps(meta, indent=1) + "\n")
     return meta
+
+
+def measure_chars_per_token(
+    tokenizer: PreTrainedTokenizerBase, examples: dict[str, list[Example]], sample: int = 256
+) -> float:
+    """Characters per token of `tokenizer` on a sample of the examples' text."""
+    everything = [x for xs in examples.values() for x in xs]
+    texts = [_example_text(everything[i]) for i in spread(len(everything), sample)]
+    tokens = sum(len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"])
+    return sum(len(t) for t in texts) / max(1, tokens)
 
 
 def _example_text(example: Example) -> str:
@@ -383,41 +528,46 @@ def _encode_all(
     for x, p, a in zip(examples, prompt_ids, answer_ids, strict=True):
         if x.kind == "text" and eos is not None:
             a = [*a, eos]
-        if len(p) > block_size * 3 // 4:
-            continue  # a prompt that leaves little room for an answer
-        ids = (p + a)[:block_size]
-        mask = ([0] * len(p) + [1] * len(a))[:block_size]
-        out.append((ids, mask))
+        if len(p) > block_size * 3 // 4 or len(p) + len(a) > block_size:
+            continue  # little room for an answer, or an answer that would be cut off
+        out.append((p + a, [0] * len(p) + [1] * len(a)))
     return out
 
 
 def pack(
-    encoded: Sequence[tuple[list[int], list[int]]], block_size: int, pad_id: int
+    encoded: Sequence[tuple[list[int], list[int]]],
+    block_size: int,
+    pad_id: int,
+    *,
+    window: int = 64,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Greedy packing of whole examples into rows of `block_size` tokens.
+    """First-fit packing of whole examples into rows of `block_size` tokens: each example goes
+    into the first of the last `window` rows with room for it, else into a new row (an example
+    fills ~3/4 of a row; shorter ones fill the gaps that would otherwise be padding).
 
-    >>> t, m = pack([([1, 2, 3], [0, 1, 1]), ([4, 5], [1, 1]), ([6, 7, 8], [0, 0, 1])], 5, pad_id=0)
+    >>> t, m = pack([([1, 2, 3], [0, 1, 1]), ([4, 5, 6], [1, 1, 1]), ([7, 8], [0, 1])], 5, 0)
     >>> t.tolist(), m.tolist()
-    ([[1, 2, 3, 4, 5], [6, 7, 8, 0, 0]], [[0, 1, 1, 1, 1], [0, 0, 1, 0, 0]])
+    ([[1, 2, 3, 7, 8], [4, 5, 6, 0, 0]], [[0, 1, 1, 0, 1], [1, 1, 1, 0, 0]])
     """
     rows: list[list[int]] = []
     masks: list[list[int]] = []
-    row: list[int] = []
-    row_mask: list[int] = []
     for ids, mask in encoded:
-        if row and len(row) + len(ids) > block_size:
-            rows.append(row + [pad_id] * (block_size - len(row)))
-            masks.append(row_mask + [0] * (block_size - len(row_mask)))
-            row, row_mask = [], []
-        row += ids
-        row_mask += mask
-    if row:
-        rows.append(row + [pad_id] * (block_size - len(row)))
-        masks.append(row_mask + [0] * (block_size - len(row_mask)))
+        first = max(0, len(rows) - window)
+        at = next(
+            (i for i in range(first, len(rows)) if len(rows[i]) + len(ids) <= block_size), None
+        )
+        if at is None:
+            rows.append([])
+            masks.append([])
+            at = len(rows) - 1
+        rows[at] += ids
+        masks[at] += mask
     shape = (len(rows), block_size)
     return (
-        np.array(rows, dtype=np.int64).reshape(shape),
-        np.array(masks, dtype=np.uint8).reshape(shape),
+        np.array([r + [pad_id] * (block_size - len(r)) for r in rows], dtype=np.int64).reshape(
+            shape
+        ),
+        np.array([m + [0] * (block_size - len(m)) for m in masks], dtype=np.uint8).reshape(shape),
     )
 
 
@@ -469,6 +619,19 @@ def load_rows(data_dir: Path, split: str) -> Rows:
     tokens = np.memmap(Path(data_dir) / f"{split}.bin", dtype=meta["dtype"], mode="r")
     mask = np.memmap(Path(data_dir) / f"{split}_mask.bin", dtype=np.uint8, mode="r")
     return Rows(tokens.reshape(-1, block), mask.reshape(-1, block))
+
+
+def spread(n: int, k: int) -> list[int]:
+    """`k` indices evenly spread over `range(n)`, first and last included (all when k is 0 or n).
+
+    >>> spread(10, 4), spread(3, 0)
+    ([0, 3, 6, 9], [0, 1, 2])
+    """
+    if k == 0 or k >= n:
+        return list(range(n))
+    if k == 1:
+        return [0]
+    return [round(i * (n - 1) / (k - 1)) for i in range(k)]
 
 
 def get_batch(rows: Rows, indices: Sequence[int] | np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:

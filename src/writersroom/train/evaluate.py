@@ -7,9 +7,11 @@ Three measures, each for the base model and the trained one:
 
 * held-out perplexity on the validation rows (`perplexity`, computed in `train` too);
 * format validity of scenes generated from held-out `scene` prompts without any grammar: a scene is
-  well-formed when it opens with an `INT./EXT. PLACE - TIME` heading, has at least one speech, shows
-  none of the format problems the evaluation module flags (headings without INT/EXT or time, empty
-  speeches, leftover notes) and holds no chat talk ("Sure! Here is...", markdown);
+  well-formed when it opens with an `INT./EXT. PLACE - TIME` heading, has at least one action
+  paragraph and at least one cue with dialogue, shows none of the format problems the evaluation
+  module flags (headings without INT/EXT or time, empty speeches, leftover notes) and holds no chat
+  talk ("Sure! Here is...", markdown). That is what a reader would call a scene, and no more: a
+  generation cut off at `max_tokens` is judged without its unfinished last paragraph;
 * style similarity to the training scripts: 1 minus the mean relative difference of a few style
   features (the evaluation module's dialogue ratio and speech length, plus action paragraph length,
   parentheticals per speech and question/exclamation rates), 1.0 meaning the same profile.
@@ -32,9 +34,10 @@ from writersroom.screenplay.model import Action, Dialogue, Parenthetical, SceneH
 from writersroom.train import data as data_mod
 
 _HEADING = re.compile(r"^(?:INT\.?/EXT|EXT\.?/INT|I/E|INT|EXT|EST)\.? .+ - .+$")
-_CHAT_TALK = re.compile(
-    r"(?im)^\s*(?:sure|certainly|of course|here is|here's|as an ai|i hope|note:|```|\*\*|#+ |[-*] )"
-)
+# Chat talk: an assistant's preamble at the start ("Sure! Here is..."; a character may well say
+# "Of course" later on), or markdown and assistant asides anywhere.
+_CHAT_OPENING = re.compile(r"(?i)^\s*(?:sure|certainly|of course|absolutely|here is|here's)\b")
+_CHAT_MARKUP = re.compile(r"(?im)^\s*(?:as an ai|i hope (?:this|you)|note:|```|\*\*|#+ |[-*] )")
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ def check_scene(text: str) -> SceneCheck:
     )
     if not isinstance(first, SceneHeading) or not _HEADING.match(first.text.upper()):
         problems.append("no_heading_first")
+    if not any(isinstance(e, Action) and e.text.strip() for e in doc.elements):
+        problems.append("no_action")
     speeches = [
         e
         for e in doc.elements
@@ -66,7 +71,7 @@ def check_scene(text: str) -> SceneCheck:
     ]
     if not speeches:
         problems.append("no_dialogue")
-    if _CHAT_TALK.search(text):
+    if _CHAT_OPENING.match(text) or _CHAT_MARKUP.search(text):
         problems.append("chat_talk")
     issues = signals.format_issues(doc, signals.scene_texts(doc))
     problems += sorted(
@@ -119,19 +124,37 @@ def generate_scenes(
     *,
     max_tokens: int = 320,
     temperature: float = 0.7,
+    repeat_penalty: float = 1.1,
     seed: int = 7,
 ) -> list[str]:
-    """One scene per held-out prompt, sampled without grammar constraints."""
+    """One scene per held-out prompt, sampled without grammar constraints (the same settings for
+    every model compared); a scene cut off at `max_tokens` loses its unfinished last paragraph."""
     requests = [
         Request(
             messages=tuple(Message(m["role"], m["content"]) for m in p["messages"]),
             max_tokens=max_tokens,
             temperature=temperature,
+            repeat_penalty=repeat_penalty,
             seed=seed + i,
         )
         for i, p in enumerate(prompts)
     ]
-    return [c.text for c in complete_many(backend, requests)]
+    return [
+        drop_cut_paragraph(c.text) if c.finish_reason == "length" else c.text.strip()
+        for c in complete_many(backend, requests)
+    ]
+
+
+def drop_cut_paragraph(text: str) -> str:
+    """`text` without its last paragraph, which a generation stopped by the token limit leaves
+    unfinished (a cue without its speech, half a sentence).
+
+    >>> drop_cut_paragraph("INT. HALL - DAY\\n\\nRain.\\n\\nMARY\\nWhere is")
+    'INT. HALL - DAY\\n\\nRain.'
+    """
+    text = text.strip()
+    at = text.rfind("\n\n")
+    return text[:at].rstrip() if at > 0 else text
 
 
 def score_scenes(texts: Sequence[str], reference: dict[str, float]) -> dict[str, Any]:
@@ -194,6 +217,8 @@ def perplexity(model: Any, data_dir: Path, *, rows: int = 0, batch_size: int = 8
     """exp(mean loss per target token) of an HF model on the held-out rows (0 = all)."""
     import torch
 
+    from writersroom.train.train import lm_loss
+
     val = data_mod.load_rows(data_dir, "val")
     limit = len(val) if rows == 0 else min(rows, len(val))
     total, count = 0.0, 0
@@ -203,6 +228,6 @@ def perplexity(model: Any, data_dir: Path, *, rows: int = 0, batch_size: int = 8
             x, y = data_mod.get_batch(val, range(first, min(limit, first + batch_size)))
             n = int((y[:, 1:] != -100).sum())
             if n:
-                total += model(input_ids=x, labels=y).loss.item() * n
+                total += lm_loss(model, x, y).item() * n
                 count += n
     return math.exp(total / max(1, count))

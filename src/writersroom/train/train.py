@@ -69,6 +69,8 @@ class TrainResult:
     val_loss_after: float
     tokens_per_second: float  # training steps only (no evaluation or checkpoints)
     seconds: float  # the whole call
+    cpu_seconds: float = 0.0  # process CPU time of the whole call (all threads)
+    step_cpu_seconds: float = 0.0  # process CPU time in the training steps only
     history: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -89,7 +91,7 @@ def train(config: TrainConfig, *, cache_dir: Path | None = None) -> TrainResult:
 
     hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     out = Path(config.out)
     ckpt_dir = out / "checkpoints"
 
@@ -186,21 +188,22 @@ def train(config: TrainConfig, *, cache_dir: Path | None = None) -> TrainResult:
     model, optimizer = accelerator.prepare(model, optimizer)
     device = accelerator.device
 
+    # Validation rows are in script order: eval_rows of them are taken evenly spread over the
+    # whole split (the same rows at every evaluation), not the opening of the first script.
+    eval_index = data_mod.spread(len(val_rows), config.eval_rows)
+
     def evaluate() -> float:
-        """Mean loss per target token over the first eval_rows validation rows."""
+        """Mean loss per target token over the eval_rows validation rows."""
         model.eval()
-        limit = len(val_rows) if config.eval_rows == 0 else min(config.eval_rows, len(val_rows))
         total, count = 0.0, 0
         with torch.no_grad():
-            for first in range(0, limit, config.batch_size):
-                x, y = data_mod.get_batch(
-                    val_rows, range(first, min(limit, first + config.batch_size))
-                )
+            for first in range(0, len(eval_index), config.batch_size):
+                x, y = data_mod.get_batch(val_rows, eval_index[first : first + config.batch_size])
                 x, y = x.to(device), y.to(device)
                 n = int((y[:, 1:] != -100).sum())
                 if n:
                     with accelerator.autocast():
-                        total += model(input_ids=x, labels=y).loss.item() * n
+                        total += lm_loss(model, x, y).item() * n
                     count += n
         model.train()
         return total / max(1, count)
@@ -274,16 +277,20 @@ def train(config: TrainConfig, *, cache_dir: Path | None = None) -> TrainResult:
     )
     rows_per_step = config.batch_size * config.grad_accum
     rank, world = accelerator.process_index, accelerator.num_processes
+    # CPU seconds in the history count from the start of the run, across resumes.
+    cpu_offset = history[-1].get("cpu_seconds", 0.0) if history else 0.0
     val_before = history[0]["val_loss"] if history else evaluate()
     if not history:
-        history.append({"step": 0, "val_loss": val_before})
+        history.append(
+            {"step": 0, "val_loss": val_before, "cpu_seconds": time.process_time() - cpu_started}
+        )
         log(f"step 0: val loss {val_before:.4f}, perplexity {math.exp(val_before):.2f}")
     model.train()
-    train_time, train_tokens, loss_avg = 0.0, 0, float("nan")
+    train_time, train_cpu, train_tokens, loss_avg = 0.0, 0.0, 0, float("nan")
     last_val = history[-1]["val_loss"]
     try:
         while step < config.max_steps:
-            tick = time.perf_counter()
+            tick, cpu_tick = time.perf_counter(), time.process_time()
             for group in optimizer.param_groups:
                 group["lr"] = get_lr(step)
             rng = np.random.default_rng([config.seed, step, rank])
@@ -296,7 +303,7 @@ def train(config: TrainConfig, *, cache_dir: Path | None = None) -> TrainResult:
                 x, y = x.to(device), y.to(device)
                 sync = micro == config.grad_accum - 1
                 with nullcontext() if sync else accelerator.no_sync(model), accelerator.autocast():
-                    loss = model(input_ids=x, labels=y).loss / config.grad_accum
+                    loss = lm_loss(model, x, y) / config.grad_accum
                 accelerator.backward(loss)
                 step_loss += loss.detach().item()
             if config.grad_clip:
@@ -305,6 +312,7 @@ def train(config: TrainConfig, *, cache_dir: Path | None = None) -> TrainResult:
             optimizer.zero_grad(set_to_none=True)
             step += 1
             train_time += time.perf_counter() - tick
+            train_cpu += time.process_time() - cpu_tick
             train_tokens += rows_per_step * config.block_size * world
             loss_avg = step_loss if math.isnan(loss_avg) else 0.9 * loss_avg + 0.1 * step_loss
             if step % config.log_interval == 0 or step == config.max_steps:
@@ -320,7 +328,14 @@ def train(config: TrainConfig, *, cache_dir: Path | None = None) -> TrainResult:
                 )
             if step % config.eval_interval == 0 or step == config.max_steps:
                 last_val = evaluate()
-                history.append({"step": step, "val_loss": last_val, "train_loss": loss_avg})
+                history.append(
+                    {
+                        "step": step,
+                        "val_loss": last_val,
+                        "train_loss": loss_avg,
+                        "cpu_seconds": cpu_offset + time.process_time() - cpu_started,
+                    }
+                )
                 log(f"step {step}: val loss {last_val:.4f}, perplexity {math.exp(last_val):.2f}")
             if step % config.checkpoint_interval == 0 or step == config.max_steps:
                 save_checkpoint(step, last_val)
@@ -360,6 +375,8 @@ def train(config: TrainConfig, *, cache_dir: Path | None = None) -> TrainResult:
             "ppl_before": math.exp(val_before),
             "ppl_after": math.exp(val_after),
             "tokens_per_second": train_tokens / train_time if train_time else 0.0,
+            "cpu_seconds": time.process_time() - cpu_started,
+            "step_cpu_seconds": train_cpu,
             "history": history,
             "device": str(device),
             "precision": "bf16" if bf16 else "fp32",
@@ -377,11 +394,26 @@ def train(config: TrainConfig, *, cache_dir: Path | None = None) -> TrainResult:
         val_loss_after=history[-1]["val_loss"],
         tokens_per_second=train_tokens / train_time if train_time else 0.0,
         seconds=time.perf_counter() - started,
+        cpu_seconds=time.process_time() - cpu_started,
+        step_cpu_seconds=train_cpu,
         history=history,
     )
 
 
 # -- helpers --------------------------------------------------------------------------------------
+
+
+def lm_loss(model: Any, input_ids: Any, labels: Any) -> Any:
+    """Mean cross-entropy over the target tokens (labels != -100), the same value as
+    `model(input_ids=..., labels=...).loss`, with logits computed only where the next token is a
+    target: the vocabulary projection is a large share of a small model's compute (a fifth of
+    SmolLM2-135M's), and half of a row is prompt or padding."""
+    import torch.nn.functional as F
+
+    targets = labels[:, 1:]
+    keep = targets != -100
+    logits = model(input_ids=input_ids, logits_to_keep=F.pad(keep, (0, 1))).logits
+    return F.cross_entropy(logits.float(), targets[keep])
 
 
 class _Log:
@@ -428,6 +460,7 @@ def _data_dir(config: TrainConfig, tokenizer: Any, log: _Log) -> Path:
         corpus_mod.build_corpus([source], corpus_dir)
     data_dir = out / "data"
     wanted = {
+        "version": data_mod.DATA_VERSION,
         "corpus": str(corpus_dir.resolve()),
         "block_size": config.block_size,
         "tasks": list(config.tasks),
@@ -439,6 +472,7 @@ def _data_dir(config: TrainConfig, tokenizer: Any, log: _Log) -> Path:
     if (data_dir / data_mod.META).exists():
         meta = data_mod.load_meta(data_dir)
         have = {
+            "version": meta.get("version"),
             "corpus": meta["corpus"],
             "block_size": meta["block_size"],
             "tasks": meta["tasks"],
