@@ -40,6 +40,7 @@ import numpy as np
 from writersroom.llm.base import Request, chat, complete
 from writersroom.llm.llamacpp import LlamaCppBackend, bundled_model_path
 from writersroom.llm.llamacpp_engine import default_threads
+from writersroom.llm.quantize import requantized
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "engine.md"
@@ -64,9 +65,14 @@ def _timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def step_costs(backend: LlamaCppBackend, sizes: tuple[int, ...] = (1, 2, 4, 8)) -> dict[int, float]:
-    """CPU milliseconds of one decode step with n sequences (one new token each, 64 tokens of
-    context): flat would mean memory-bound (batching is nearly free), linear compute-bound.
+def step_costs(
+    backend: LlamaCppBackend,
+    sizes: tuple[int, ...] = (1, 2, 4, 8),
+    clock: Callable[[], float] = time.process_time,
+) -> dict[int, float]:
+    """Milliseconds (of `clock`: CPU time by default) of one decode step with n sequences (one
+    new token each, 64 tokens of context): flat would mean memory-bound (batching is nearly
+    free), linear compute-bound.
     Uses the engine's internals directly (benchmark only)."""
     engine = backend.engine
     lib = engine._lib
@@ -82,9 +88,9 @@ def step_costs(backend: LlamaCppBackend, sizes: tuple[int, ...] = (1, 2, 4, 8)) 
             samples = []
             for step in range(8):
                 engine._fill([(100 + step, len(prompt) + step, s, True) for s in range(1, n + 1)])
-                start = time.process_time()
+                start = clock()
                 engine._decode()
-                samples.append(time.process_time() - start)
+                samples.append(clock() - start)
             for seq in range(1, n + 1):
                 lib.llama_memory_seq_rm(engine.memory, seq, len(prompt), -1)
             costs[n] = 1000 * statistics.median(samples)
@@ -93,24 +99,8 @@ def step_costs(backend: LlamaCppBackend, sizes: tuple[int, ...] = (1, 2, 4, 8)) 
     return costs
 
 
-FORMATS = {"Q4_1 (bundled)": None, "Q4_0": 2, "IQ4_NL": 25, "Q8_0": 7, "F16": 1}  # llama_ftype
-
-
-def requantize(source: Path, ftype: int, out: Path) -> Path:
-    """The bundled GGUF re-quantised to another llama.cpp format (benchmark only)."""
-    import ctypes
-
-    import llama_cpp
-
-    params = llama_cpp.llama_model_quantize_default_params()
-    params.ftype = ftype
-    params.allow_requantize = True
-    code = llama_cpp.llama_model_quantize(
-        str(source).encode(), str(out).encode(), ctypes.byref(params)
-    )
-    if code != 0:
-        raise RuntimeError(f"llama_model_quantize failed ({code}) for ftype {ftype}")
-    return out
+# label -> a writersroom.llm.quantize format (None: the bundled file as shipped)
+FORMATS = {"Q4_1 (bundled)": None, "Q4_0": "q4_0", "IQ4_NL": "iq4_nl", "Q8_0": "q8_0", "F16": "f16"}
 
 
 def perplexity_texts(fallback: str) -> tuple[list[str], str]:
@@ -140,16 +130,6 @@ def perplexity(path: Path, passages: list[str], window: int = 512) -> float:
     return math.exp(sum(losses) / len(losses))
 
 
-def wall_step_costs(backend: LlamaCppBackend, sizes: tuple[int, ...]) -> dict[int, float]:
-    """step_costs by the wall clock (with several threads, CPU time counts their spinning too)."""
-    clock = time.process_time
-    setattr(time, "process_time", time.perf_counter)  # noqa: B010
-    try:
-        return step_costs(backend, sizes)
-    finally:
-        setattr(time, "process_time", clock)  # noqa: B010
-
-
 def formats_section(path: Path, threads: int, fallback: str, say: Callable[[str], None]) -> None:
     import tempfile
 
@@ -168,15 +148,14 @@ def formats_section(path: Path, threads: int, fallback: str, say: Callable[[str]
     say(f"| weights | MB | {head} | 8 seqs vs 1 ({counts[-1]}t) | perplexity |")
     say("|---|---:|" + "---:|" * (2 * len(counts) + 2))
     with tempfile.TemporaryDirectory() as tmp:
-        for name, ftype in FORMATS.items():
-            target = Path(tmp) / f"{ftype}.gguf"
-            weights = path if ftype is None else requantize(path, ftype, target)
+        for name, fmt in FORMATS.items():
+            weights = path if fmt is None else requantized(path, fmt, Path(tmp))
             cells = []
             ratio = 0.0
             for n in counts:
                 engine = LlamaCppBackend(weights, n_ctx=2048, n_threads=n, kv_unified=False)
                 try:
-                    costs = wall_step_costs(engine, (1, 8))
+                    costs = step_costs(engine, (1, 8), time.perf_counter)
                 finally:
                     engine.close()
                 cells += [f"{costs[k]:.1f} ({1000 * k / costs[k]:.0f})" for k in (1, 8)]
@@ -370,7 +349,7 @@ def main() -> None:
         ceiling = gbs * 1e9 / engine.engine.weights_bytes
         rate = decode_rate(engine)
         costs[label] = step_costs(engine)
-        walls[label] = wall_step_costs(engine, tuple(costs[label]))
+        walls[label] = step_costs(engine, tuple(costs[label]), time.perf_counter)
         step_rate = 1000 / walls[label][1]
         shares.append(rate / ceiling)
         say(

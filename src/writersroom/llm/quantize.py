@@ -21,7 +21,7 @@ from pathlib import Path
 from writersroom.errors import BackendUnavailable, MissingExtra
 
 # name -> llama_ftype (llama.h)
-FORMATS: dict[str, int] = {"q8_0": 7, "q4_0": 2, "f16": 1}
+FORMATS: dict[str, int] = {"q8_0": 7, "q4_0": 2, "iq4_nl": 25, "f16": 1}
 
 
 def cache_dir(env: Mapping[str, str] | None = None) -> Path:
