@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from writersroom.llm.base import Request, chat, complete_many
 from writersroom.llm.llamacpp import LlamaCppBackend, bundled_model_path
-from writersroom.llm.structured import schema_of
+from writersroom.llm.structured import repair_surrogates, schema_of
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "structured.md"
@@ -51,7 +51,7 @@ def validate(texts: list[str]) -> tuple[int, Counter[str]]:
     valid, reasons = 0, Counter[str]()
     for text in texts:
         try:
-            adapter.validate_json(text.strip())
+            adapter.validate_json(repair_surrogates(text.strip()))  # as parse_json reads it
             valid += 1
         except ValidationError as exc:
             reasons[exc.errors()[0]["type"]] += 1

@@ -1,7 +1,7 @@
 """Training benchmarks → benchmarks/results/train.md.
 
     .venv/bin/python benchmarks/train.py throughput           # pipeline vs plain PyTorch loop
-    .venv/bin/python benchmarks/train.py lora --max-steps 40  # LoRA on ../shared/corpora
+    .venv/bin/python benchmarks/train.py lora                 # LoRA on ../shared/corpora
 
 throughput: a small from-scratch Llama trained by `writersroom.train.train` and by a minimal plain
 PyTorch loop (same LlamaConfig, batch, context, optimizer, data), side by side, alternating runs so
@@ -134,7 +134,7 @@ def _plain_loop(config, model, rows, np, torch) -> float:
 # -- LoRA on the shared corpora -------------------------------------------------------------------
 
 
-def lora(max_steps: int, n_eval: int, overrides: dict[str, str]) -> dict[str, object]:
+def lora(max_steps: int | None, n_eval: int, overrides: dict[str, str]) -> dict[str, object]:
     import torch
 
     from writersroom.config import load_settings
@@ -163,7 +163,12 @@ def lora(max_steps: int, n_eval: int, overrides: dict[str, str]) -> dict[str, ob
     run = WORK / "lora"
     config = load_config(
         ROOT / "configs" / "lora-default.toml",
-        {"data": str(corpus), "out": str(run), "max_steps": max_steps, **overrides},
+        {
+            "data": str(corpus),
+            "out": str(run),
+            **({"max_steps": max_steps} if max_steps else {}),
+            **overrides,
+        },
     )
     result = train(config, cache_dir=load_settings().home / "cache")
     load_trained = os.getloadavg()[0]
@@ -361,7 +366,9 @@ def main() -> None:
     parser.add_argument("part", choices=["throughput", "lora", "all"])
     parser.add_argument("--steps", type=int, default=30, help="throughput: steps per run")
     parser.add_argument("--rounds", type=int, default=3, help="throughput: alternating rounds")
-    parser.add_argument("--max-steps", type=int, default=40, help="lora: optimizer steps")
+    parser.add_argument(
+        "--max-steps", type=int, default=None, help="lora: optimizer steps (default: the config's)"
+    )
     parser.add_argument(
         "--eval", type=int, default=12, help="lora: held-out scenes generated per model"
     )

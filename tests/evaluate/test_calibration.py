@@ -33,7 +33,7 @@ def test_fit_linear_recovers_a_within_group_ranking():
     rng = np.random.default_rng(1)
     x = rng.normal(size=(200, 3))
     groups = np.repeat(np.arange(20), 10)
-    offsets = rng.normal(size=20)[groups] * 5          # group effects the fit must ignore
+    offsets = rng.normal(size=20)[groups] * 5  # group effects the fit must ignore
     y = 2.0 * x[:, 0] - 1.0 * x[:, 2] + offsets + 3.0
     w, bias = calibrate.fit_linear(x, y, groups, ridge=0.01)
     assert w == pytest.approx([2.0, 0.0, -1.0], abs=0.05)
@@ -46,8 +46,9 @@ def test_shipped_calibration_is_fitted_on_hanna_training_prompts_only():
     assert 1.0 < data["verdict"]["consider"] < data["verdict"]["recommend"] < 5.0
     for name, model in data["sets"].items():
         # a shipped set weighs signals of its pool only (the pools may have grown since)
-        assert calibrate.weighed(name) <= set(model["features"]) <= set(
-            calibrate.FEATURE_SETS[name])
+        assert (
+            calibrate.weighed(name) <= set(model["features"]) <= set(calibrate.FEATURE_SETS[name])
+        )
         assert set(model["criteria"]) == set(STORY_CRITERIA)
 
 
@@ -70,8 +71,11 @@ def test_verdict_follows_the_thresholds():
 
 
 def test_uses_tells_which_signals_a_shipped_model_weighs():
-    weighed = {f for model in calibrate.calibration()["sets"].values()
-               for m in model["criteria"].values() for f in m["weights"]}
+    weighed = {
+        f
+        for model in calibrate.calibration()["sets"].values()
+        for m in model["criteria"].values()
+        for f in m["weights"]
+    }
     assert calibrate.uses(sorted(weighed)[:1])
     assert not calibrate.uses(["no_such_signal"])
-

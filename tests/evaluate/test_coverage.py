@@ -15,8 +15,10 @@ from writersroom.evaluate import (
 from writersroom.evaluate.coverage import passages
 from writersroom.llm.fake import FakeBackend
 
-SALAD = ("keeper the lamp . . . the the the lighthouse was was sea sea sea <unk> and and and "
-         "the lamp of the the sea was was bright bright bright the the the") * 3
+SALAD = (
+    "keeper the lamp . . . the the the lighthouse was was sea sea sea <unk> and and and "
+    "the lamp of the the sea was was bright bright bright the the the"
+) * 3
 
 
 def _reader(request):
@@ -51,7 +53,7 @@ def test_screenplay_coverage_reports_scenes_characters_and_acts(coverage):
     assert coverage.signals["pages"] >= 2
     assert abs(sum(coverage.acts) - 1.0) < 1e-9
     assert coverage.synopsis.startswith("EDNA (78)")
-    assert "Bingo" in coverage.synopsis or "Morning" in coverage.synopsis   # the ending is in
+    assert "Bingo" in coverage.synopsis or "Morning" in coverage.synopsis  # the ending is in
 
 
 def test_model_labels_become_located_notes(coverage):
@@ -63,11 +65,24 @@ def test_model_labels_become_located_notes(coverage):
 
 
 def test_a_logic_break_lowers_coherence(heist, premise, embedder):
-    calm = evaluate_screenplay(heist, premise, tools=Tools(embedder, None, FakeBackend(
-        reply=lambda r: json.dumps({"answer": "no" if "contradict" in r.messages[-1].content
-                                    else "yes"}))))
-    broken = evaluate_screenplay(heist, premise, tools=Tools(embedder, None, FakeBackend(
-        reply=lambda r: json.dumps({"answer": "yes"}))))
+    calm = evaluate_screenplay(
+        heist,
+        premise,
+        tools=Tools(
+            embedder,
+            None,
+            FakeBackend(
+                reply=lambda r: json.dumps(
+                    {"answer": "no" if "contradict" in r.messages[-1].content else "yes"}
+                )
+            ),
+        ),
+    )
+    broken = evaluate_screenplay(
+        heist,
+        premise,
+        tools=Tools(embedder, None, FakeBackend(reply=lambda r: json.dumps({"answer": "yes"}))),
+    )
     assert broken.scores["coherence"] < calm.scores["coherence"]
 
 
@@ -86,12 +101,18 @@ def test_a_story_beats_word_salad_and_an_off_premise_story(story, story_premise,
     tools = Tools(embedder)
     good, salad = score_texts([story, SALAD], story_premise, tools=tools)
     assert good > salad
-    on, off = score_texts([story, story], story_premise, tools=tools), score_texts(
-        [story], "A chef opens a sushi restaurant on the moon", tools=tools)
-    assert on[0] == on[1]                                  # deterministic
+    on, off = (
+        score_texts([story, story], story_premise, tools=tools),
+        score_texts([story], "A chef opens a sushi restaurant on the moon", tools=tools),
+    )
+    assert on[0] == on[1]  # deterministic
     crit = evaluate_text(story, story_premise, tools=tools).scores["relevance"]
-    assert crit > evaluate_text(story, "A chef opens a sushi restaurant on the moon",
-                                tools=tools).scores["relevance"]
+    assert (
+        crit
+        > evaluate_text(story, "A chef opens a sushi restaurant on the moon", tools=tools).scores[
+            "relevance"
+        ]
+    )
     assert off[0] <= on[0]
 
 
@@ -127,8 +148,9 @@ class CountingModel:
 def test_perplexity_reads_at_most_24_units_and_fills_in_the_rest():
     from writersroom.screenplay import fountain
 
-    doc = fountain.parse("\n\n".join(f"INT. ROOM {i} - DAY\n\nAnna waits by door {i}."
-                                     for i in range(40)))
+    doc = fountain.parse(
+        "\n\n".join(f"INT. ROOM {i} - DAY\n\nAnna waits by door {i}." for i in range(40))
+    )
     lm = CountingModel()
     cov = evaluate_screenplay(doc, "Anna waits", tools=Tools(language_model=lm))
     assert lm.read == 24

@@ -12,7 +12,7 @@ from writersroom.evaluate.report import batch_line, to_json, to_markdown
 
 @pytest.fixture(scope="module")
 def coverage(heist, premise):
-    return evaluate_screenplay(heist, premise, tools=Tools())        # code signals only: fast
+    return evaluate_screenplay(heist, premise, tools=Tools())  # code signals only: fast
 
 
 def test_markdown_has_logline_grid_verdict_notes_and_scenes(coverage):
@@ -30,10 +30,14 @@ def test_html_is_self_contained_with_four_charts(coverage):
     page = to_html(coverage)
     assert page.startswith("<!doctype html>")
     assert page.count("<svg") == 4
-    for label in ("speaking share per character", "scene lengths across the script",
-                  "act structure", "tension and sentiment arc"):
+    for label in (
+        "speaking share per character",
+        "scene lengths across the script",
+        "act structure",
+        "tension and sentiment arc",
+    ):
         assert f'aria-label="{label}"' in page
-    assert not re.search(r"(src|href)=\"?https?:", page)           # nothing fetched
+    assert not re.search(r"(src|href)=\"?https?:", page)  # nothing fetched
     assert "<script" not in page
 
 
@@ -70,5 +74,12 @@ def test_batch_line_names_the_criteria_in_lower_case(story, story_premise):
     cov = evaluate_text(story, story_premise, tools=Tools())
     line = json.loads(batch_line("s1", cov))
     assert line["id"] == "s1" and line["verdict"] == cov.verdict
-    assert list(line["scores"]) == ["relevance", "coherence", "empathy", "surprise",
-                                    "engagement", "complexity", "overall"]
+    assert list(line["scores"]) == [
+        "relevance",
+        "coherence",
+        "empathy",
+        "surprise",
+        "engagement",
+        "complexity",
+        "overall",
+    ]

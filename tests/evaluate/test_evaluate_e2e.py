@@ -23,8 +23,9 @@ def test_default_model_judges_and_scores_a_screenplay(heist, premise, embedder, 
 
 
 @pytest.mark.slow
-def test_default_model_perplexity_helps_rank_a_story_above_its_shuffle(story, story_premise,
-                                                                     embedder):
+def test_default_model_perplexity_helps_rank_a_story_above_its_shuffle(
+    story, story_premise, embedder
+):
     words = story.split()
     shuffled = " ".join(words[i] for i in sorted(range(len(words)), key=lambda i: (i * 7919) % 101))
     tools = Tools(embedder, load_language_model())

@@ -1,11 +1,26 @@
 from writersroom.evaluate.grid import grid_scores
 
-BASE = {"pages": 100, "scenes": 50, "mean_scene_eighths": 16, "long_scene_share": 0.0,
-        "acts_marked": 0, "climax_position": 0.85, "tension_range": 0.5, "scene_similarity": 0.3,
-        "speaking_characters": 12, "lead_share": 0.3, "lead_in_all_acts": 1.0,
-        "introduced_share": 1.0, "speaker_distinctiveness": 0.5, "speeches": 400,
-        "dialogue_ratio": 0.5, "mean_speech_words": 12, "long_speech_share": 0.0,
-        "dialogue_repetition_3": 0.01, "format_issues": 0}
+BASE = {
+    "pages": 100,
+    "scenes": 50,
+    "mean_scene_eighths": 16,
+    "long_scene_share": 0.0,
+    "acts_marked": 0,
+    "climax_position": 0.85,
+    "tension_range": 0.5,
+    "scene_similarity": 0.3,
+    "speaking_characters": 12,
+    "lead_share": 0.3,
+    "lead_in_all_acts": 1.0,
+    "introduced_share": 1.0,
+    "speaker_distinctiveness": 0.5,
+    "speeches": 400,
+    "dialogue_ratio": 0.5,
+    "mean_speech_words": 12,
+    "long_speech_share": 0.0,
+    "dialogue_repetition_3": 0.01,
+    "format_issues": 0,
+}
 
 
 def test_a_clean_script_scores_high_on_every_grid_criterion():

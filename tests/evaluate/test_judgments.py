@@ -24,14 +24,15 @@ def test_every_question_is_asked_under_a_json_schema(heist, premise):
     assert all(r.json_schema is not None and r.temperature == 0.0 for r in backend.requests)
     questions = [j.question for j in judgments]
     assert questions.count("advances") == len(scenes)
-    assert questions.count("logic") == len(scenes) - 1          # the first scene has no previous
-    assert questions.count("goal") == len(scenes)               # every scene has a speaker
+    assert questions.count("logic") == len(scenes) - 1  # the first scene has no previous
+    assert questions.count("goal") == len(scenes)  # every scene has a speaker
     assert premise in backend.requests[0].messages[-1].content
 
 
 def test_labels_become_shares(heist, premise):
-    judgments, _ = judge.judge_scenes(script.scene_texts(heist), premise,
-                                      FakeBackend(reply=_answer))
+    judgments, _ = judge.judge_scenes(
+        script.scene_texts(heist), premise, FakeBackend(reply=_answer)
+    )
     signals = judge.judgment_signals(judgments)
     assert signals["logic_breaks"] == 0.0
     assert 0.5 < signals["advances_share"] < 1.0

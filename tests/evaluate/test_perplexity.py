@@ -9,14 +9,20 @@ from writersroom.evaluate.perplexity import (
     read_signals,
 )
 
-FLUENT = ("The old man walked slowly to the harbour every morning. He sat on the same bench, "
-          "fed the gulls, and watched the fishing boats come home.")
-GARBLED = ("harbour the gulls bench morning old slowly sat the fed, boats. walked come man "
-           "fishing home every watched on same the and to He the")
+FLUENT = (
+    "The old man walked slowly to the harbour every morning. He sat on the same bench, "
+    "fed the gulls, and watched the fishing boats come home."
+)
+GARBLED = (
+    "harbour the gulls bench morning old slowly sat the fed, boats. walked come man "
+    "fishing home every watched on same the and to He the"
+)
 
-MORE = ("His daughter wrote from the city each winter, asking him to sell the cottage and move "
-        "closer to her. He never answered the question, though he kept every letter in a tin "
-        "box beside the stove, and read them aloud to the cat when the wind was loud.")
+MORE = (
+    "His daughter wrote from the city each winter, asking him to sell the cottage and move "
+    "closer to her. He never answered the question, though he kept every letter in a tin "
+    "box beside the stove, and read them aloud to the cat when the wind was loud."
+)
 
 
 @pytest.fixture(scope="module")
@@ -43,15 +49,15 @@ def test_reading_stops_at_max_tokens(lm):
 
 
 def test_the_tail_read_sees_a_story_that_ends_in_a_loop(lm):
-    story = " ".join([FLUENT, MORE, "the sky was so bright. " * 30])   # > 128 tokens, loops late
+    story = " ".join([FLUENT, MORE, "the sky was so bright. " * 30])  # > 128 tokens, loops late
     head = lm.token_losses(story)
     tail = lm.token_losses(story, tail=True)
     assert len(head) == len(tail) == 128
     assert head != tail
     signals = read_signals(lm, story)
-    assert signals["tail_drop"] > 1.0                   # the ending is far more predictable
+    assert signals["tail_drop"] > 1.0  # the ending is far more predictable
     assert signals["tail_loss"] < signals["mean_loss"]
-    short = read_signals(lm, FLUENT)                    # read whole at once: tail is opening
+    short = read_signals(lm, FLUENT)  # read whole at once: tail is opening
     assert short["tail_drop"] == 0.0 and short["tail_loss"] == short["mean_loss"]
 
 

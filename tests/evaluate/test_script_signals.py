@@ -4,10 +4,12 @@ from writersroom.screenplay import fountain
 
 def test_scenes_keep_action_and_speeches_in_order(heist):
     scenes = script.scene_texts(heist)
-    assert [s.heading for s in scenes][:2] == ["INT. RETIREMENT HOME - DAY",
-                                                "EXT. CARLTON JEWELERS - NIGHT"]
+    assert [s.heading for s in scenes][:2] == [
+        "INT. RETIREMENT HOME - DAY",
+        "EXT. CARLTON JEWELERS - NIGHT",
+    ]
     assert scenes[0].speeches[0] == ("WALT", "They moved bingo to Thursday again.")
-    assert "(beat)" not in scenes[0].prose                  # parentheticals are not spoken
+    assert "(beat)" not in scenes[0].prose  # parentheticals are not spoken
     assert scenes[0].dialogue_words > scenes[0].action_words
 
 

@@ -12,7 +12,7 @@ def test_repeated_text_has_more_repetition_and_fewer_distinct_bigrams():
 
 def test_premise_overlap_counts_content_words_only():
     s = textsig.text_signals("A dragon guards the gold.", "The dragon and the knight")
-    assert s["premise_overlap"] == 0.5          # dragon of {dragon, knight}
+    assert s["premise_overlap"] == 0.5  # dragon of {dragon, knight}
     assert textsig.text_signals("anything", "")["premise_overlap"] == 0.0
 
 

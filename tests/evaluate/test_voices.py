@@ -1,9 +1,17 @@
 from writersroom.evaluate.voices import distinctiveness, per_speaker_recall
 
-PIRATE = ["Arr, the tide turns, matey!", "Hoist the sails, ye dogs!", "Arr, where be my rum?",
-          "Ye call that a storm, matey? Arr!"]
-CLERK = ["Please file the invoices by Monday.", "The quarterly audit is due on Friday.",
-         "I have updated the spreadsheet with the invoices.", "Monday's meeting is moved."]
+PIRATE = [
+    "Arr, the tide turns, matey!",
+    "Hoist the sails, ye dogs!",
+    "Arr, where be my rum?",
+    "Ye call that a storm, matey? Arr!",
+]
+CLERK = [
+    "Please file the invoices by Monday.",
+    "The quarterly audit is due on Friday.",
+    "I have updated the spreadsheet with the invoices.",
+    "Monday's meeting is moved.",
+]
 
 
 def test_speakers_with_their_own_vocabulary_are_told_apart():

@@ -83,6 +83,30 @@ def test_play_cues_in_several_house_styles():
     assert speeches[-1] == Dialogue("MARTHA", ("Gone.",))
 
 
+def test_scene_headings_name_the_place_a_setting_gives_and_keep_it_otherwise():
+    speech = "\n\n".join(["LADY B. Yes.", "CUSINS. No.", "LADY B. Well.", "CUSINS. Quite."])
+    acts = [
+        (
+            "ACT I",
+            "It is after dinner on a January night, in the library in Lady Britomart "
+            "Undershaft's house in Wilton Crescent. A large settee is in the middle of the room.",
+        ),
+        ("ACT II", "Lady Britomart, Cusins disguised as a waiter, and a Policeman."),
+        ("ACT III", "The same. Next morning."),
+        ("ACT IV", "A fine October morning in the north east suburbs of London."),
+        ("ACT V", "Anton Antonovich, the Governor, Luka Lukich, the Inspector of Schools."),
+    ]
+    text = "\n\n".join(f"{marker}\n\n{setting}\n\n{speech}" for marker, setting in acts)
+    headings = [e.text for e in plays.parse_play_text(text).elements if isinstance(e, SceneHeading)]
+    assert headings == [
+        "INT. LIBRARY IN LADY BRITOMART UNDERSHAFT'S HOUSE - NIGHT",
+        "INT. LIBRARY IN LADY BRITOMART UNDERSHAFT'S HOUSE - NIGHT",  # people, not a place
+        "INT. LIBRARY IN LADY BRITOMART UNDERSHAFT'S HOUSE - MORNING",  # same place, new time
+        "EXT. NORTH EAST SUBURBS OF LONDON - MORNING",
+        "EXT. NORTH EAST SUBURBS OF LONDON - MORNING",  # an office, not a place
+    ]
+
+
 def test_colon_cues_and_unicode_are_normalized():
     text = "First Citizen:\n“Hear me—speak.”\n\nAll:\nSpeak, speak…\n\n" * 3
     doc = plays.parse_play_text(normalize_text(text))

@@ -4,6 +4,7 @@ backend can (it reads `Request.json_schema`), validated and retried otherwise.""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -14,6 +15,13 @@ from writersroom.llm.base import Backend, Request, complete
 
 T = TypeVar("T")
 
+# A \uXXXX escape of a UTF-16 surrogate (after an even run of backslashes, so it is an escape),
+# with the low half that may follow it. JSON grammars accept any four hex digits, so a model under
+# a grammar can write half of a pair; strict parsers (pydantic's among them) refuse it.
+_SURROGATE = re.compile(
+    r"(?<!\\)((?:\\\\)*)\\u([dD][89a-fA-F][0-9a-fA-F]{2})(\\u[dD][c-fC-F][0-9a-fA-F]{2})?"
+)
+
 
 def schema_of(kind: type[Any]) -> dict[str, Any]:
     """The JSON Schema of a pydantic model or any type TypeAdapter understands."""
@@ -23,14 +31,31 @@ def schema_of(kind: type[Any]) -> dict[str, Any]:
 
 
 def parse_json(text: str, kind: type[T], *, step: str = "") -> T:
-    """Validate `text` as JSON of type `kind`. Pure; raises GenerationError keeping the text."""
+    """Validate `text` as JSON of type `kind`. Pure; raises GenerationError keeping the text.
+    Half of a surrogate pair escaped alone (`\\ud83d`) reads as U+FFFD instead of failing."""
     try:
-        return TypeAdapter(kind).validate_json(text.strip())
+        return TypeAdapter(kind).validate_json(repair_surrogates(text.strip()))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ())) or "(root)"
         message = f"invalid JSON at {where}: {first['msg']}"
         raise GenerationError(message, step=step, text=text) from exc
+
+
+def repair_surrogates(text: str) -> str:
+    r"""`text` with every escaped UTF-16 surrogate that is not half of a pair as `\ufffd`.
+
+    >>> print(repair_surrogates(r'["\ud83d\ude00", "\ud83d!", "\\ud83d", "\udc00"]'))
+    ["\ud83d\ude00", "\ufffd!", "\\ud83d", "\ufffd"]
+    """
+
+    def fix(match: re.Match[str]) -> str:
+        backslashes, first, low = match.groups()
+        if first[1].lower() in "89ab" and low:  # a high half followed by its low half
+            return match.group(0)
+        return backslashes + "\\ufffd" + ("\\ufffd" if low else "")
+
+    return _SURROGATE.sub(fix, text) if "\\u" in text else text
 
 
 def complete_json(

@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 
 META = "meta.json"
 VAL_PROMPTS = "val_prompts.jsonl"
-DATA_VERSION = 2  # raised whenever the examples change, so old prepared data is redone
+DATA_VERSION = 3  # raised whenever the examples change, so old prepared data is redone
 CHARS_PER_TOKEN = 3.2  # conservative for English screenplay text (SmolLM2); measured in prepare
 PROMPT_TOKENS = 128  # system + user message frame of an example at CHARS_PER_TOKEN
 OPENING_SHARE = 0.35  # of a scene answer's budget, at most, for the action that opens it
@@ -162,13 +162,13 @@ def examples_from_script(
         chunks = list(_chunks(body, answer_chars))
         heading_text = heading.text if heading else ""
         for n, chunk in enumerate(chunks):
-            # Long scenes (a stage play's act is one) give several examples: every other stretch
-            # is posed as the scene to write, the ones between as continuations. Only a stretch
-            # with action and dialogue is posed as a scene: that is what a scene is taught as.
+            # Long scenes (a stage play's act is one) give several examples. A stretch with
+            # action and dialogue is posed as the scene to write under the scene's heading (that
+            # is what a scene is taught as); the others, mostly talk, as continuations. In a
+            # stage play most stretches are talk, so scenes are still the smaller part.
             as_scene = (
                 "scene" in tasks
                 and heading is not None
-                and (n % 2 == 0 or "continue" not in tasks)
                 and any(isinstance(e, Action) for e in chunk)
                 and any(isinstance(e, Dialogue) for e in chunk)
             )

@@ -55,7 +55,8 @@ _SETTING_LEAD = re.compile(
 _EXTERIOR = re.compile(
     r"\b(garden|park|street|road|lawn|terrace|forest|wood|woods|field|fields|beach|shore|square|"
     r"outside|exterior|courtyard|yard|camp|mountain|hill|desert|heath|sea|river|lake|bridge|"
-    r"quay|harbour|harbor|cemetery|churchyard|veranda|verandah|balcony|open air|countryside)\b",
+    r"quay|harbour|harbor|cemetery|churchyard|veranda|verandah|balcony|open air|countryside|"
+    r"country|island|suburbs?|village|town|city|orchard|meadow|lane|wharf|market|grove|valley)\b",
     re.IGNORECASE,
 )
 _INTERIOR = re.compile(
@@ -63,8 +64,36 @@ _INTERIOR = re.compile(
     r"chamber|bedroom|salon|saloon|shop|inn|tavern|church|cabin|hut|studio|apartment|lodging)s?\b",
     re.IGNORECASE,
 )
+# fmt: off
+_PLACE_NOUNS = frozenset([
+    "room", "library", "study", "hall", "house", "flat", "office", "kitchen", "parlour",
+    "parlor", "garden", "street", "square", "park", "forest", "wood", "field", "beach",
+    "shore", "cottage", "palace", "chamber", "bedroom", "boudoir", "salon", "saloon", "shop",
+    "inn", "tavern", "church", "cabin", "hut", "studio", "apartment", "lodging", "lodgings",
+    "greenhouse", "conservatory", "terrace", "lawn", "yard", "courtyard", "camp", "tent",
+    "castle", "tower", "prison", "dungeon", "cell", "court", "suburb", "village", "town",
+    "city", "island", "land", "kingdom", "road", "lane", "bridge", "quay", "harbour", "harbor",
+    "cemetery", "churchyard", "veranda", "verandah", "balcony", "gallery", "passage",
+    "corridor", "hotel", "club", "theatre", "theater", "station", "platform", "ship", "deck",
+    "cellar", "attic", "barn", "stable", "mill", "farm", "farmhouse", "manor", "mansion",
+    "vicarage", "rectory", "parsonage", "school", "hospital", "heath", "hill", "mountain",
+    "desert", "sea", "river", "lake", "wharf", "market", "temple", "bower", "grove", "plain",
+    "valley", "cave", "orchard", "meadow", "country", "countryside", "wilderness",
+    "battlefield", "ward", "lobby", "vestibule", "stairs", "staircase", "landing", "porch",
+    "doorway", "cloister", "abbey", "chapel", "monastery", "convent", "drawing-room",
+    "sitting-room", "morning-room", "bar", "restaurant", "cafe", "café", "kiosk", "bank",
+    "factory", "workshop", "warehouse", "senate-house", "chocolate-house", "coffee-house"
+])
+_PLACE_LINKS = frozenset({"in", "at", "of", "before", "behind", "outside", "near", "by", "beside"})
+_PHRASE_STOPS = frozenset([
+    "in", "at", "on", "of", "to", "by", "into", "from", "before", "behind", "outside", "near",
+    "beside", "with", "is", "are", "was", "were", "be", "the", "a", "an", "and", "or", "but",
+    "as", "which", "who", "where", "when", "that", "this", "there", "it", "he", "she", "they",
+    "we", "you", "i", "his", "her", "their", "its", "our", "same"
+])
+# fmt: on
 _TIMES = (
-    ("NIGHT", r"\b(night|midnight|moonlight|dark)\b"),
+    ("NIGHT", r"\b(night|midnight|moonlight|dark|after dinner|supper)\b"),
     ("EVENING", r"\b(evening|dusk|sunset)\b"),
     ("MORNING", r"\b(morning|dawn|sunrise|breakfast)\b"),
     ("AFTERNOON", r"\b(afternoon|tea)\b"),
@@ -372,24 +401,79 @@ def _marker_title(marker: str) -> str:
 
 
 def _heading(marker: str, setting: str, previous: str) -> SceneHeading:
-    """INT./EXT. PLACE - TIME from an act marker's title or the stage setting that follows it."""
+    """INT./EXT. PLACE - TIME from an act marker's title or the stage setting that follows it; a
+    setting that names no place (a list of the people on stage, "The same") keeps the previous
+    scene's place."""
     title = "" if re.match(r"(?i)(prologue|epilogue)", marker) else _marker_title(marker)
-    first = re.split(r"(?<=[a-z)])\.\s|;|:|\n", setting, maxsplit=1)[0] if setting else ""
-    place = _SETTING_LEAD.sub("", title or first).strip(" .,;:-—")
-    place = re.sub(r"^(?:at|in|on)\s+", "", place, flags=re.IGNORECASE)
-    place = re.sub(r"^(?:a|an|the)\s+", "", place, flags=re.IGNORECASE)
-    words = place.split()
-    if not words or (not title and _not_a_place(place)):
-        return SceneHeading(
-            previous if previous.startswith(("INT.", "EXT.")) else "INT. STAGE - DAY"
-        )
-    place = " ".join(words[:8]).rstrip(",;:-—").upper()
-    lead = " ".join(words[:4])
-    exterior = not _INTERIOR.search(lead) and _EXTERIOR.search(f"{place} {first}") is not None
+    lead = _SETTING_LEAD.sub("", setting.strip()) if setting else ""
+    place = _place(title) or ("" if _not_a_place(lead) else _place(lead))
     when = next(
-        (name for name, pattern in _TIMES if re.search(pattern, f"{title} {setting}", re.I)), "DAY"
+        (name for name, pattern in _TIMES if re.search(pattern, f"{title} {setting}", re.I)), ""
     )
-    return SceneHeading(f"{'EXT.' if exterior else 'INT.'} {place} - {when}")
+    if not place:
+        if previous.startswith(("INT.", "EXT.")):
+            if not when:
+                return SceneHeading(previous)
+            return SceneHeading(f"{previous.rsplit(' - ', 1)[0]} - {when}")
+        return SceneHeading(f"INT. STAGE - {when or 'DAY'}")
+    exterior = _EXTERIOR.search(place) is not None and not _INTERIOR.search(place.split()[-1])
+    return SceneHeading(f"{'EXT.' if exterior else 'INT.'} {place.upper()} - {when or 'DAY'}")
+
+
+def _place(text: str) -> str:
+    """The place a stage setting names: the first phrase in its opening words that ends in a
+    place noun, with what it belongs to ("the library in Lady Britomart's house").
+
+    >>> _place("It is after dinner on a January night, in the library in Lady Britomart's house.")
+    "library in Lady Britomart's house"
+    >>> _place("Roebuck Ramsden is in his study, opening the morning's letters.")
+    'study'
+    >>> _place("Lady Wishfort, Waitwell disguised as for Sir Rowland")
+    ''
+    """
+    words = re.findall(r"[\w'’\-]+|[,.;:!?()\[\]—]", text)[:40]
+    # A capitalised place noun after "of" names a person's office ("the Inspector of Schools").
+    at = next(
+        (
+            i
+            for i, w in enumerate(words)
+            if _is_place_noun(w) and not (i and words[i - 1] == "of" and w[:1].isupper())
+        ),
+        None,
+    )
+    if at is None:
+        return ""
+    start = at
+    while (
+        start > 0
+        and at - start < 3
+        and re.fullmatch(r"[\w'’\-]+", words[start - 1])
+        and words[start - 1].lower() not in _PHRASE_STOPS
+    ):
+        start -= 1
+    end = at + 1
+    # "... in Lady Britomart's house", "... before a farmhouse", "... of Happiness"
+    if end < len(words) and words[end].lower() in _PLACE_LINKS:
+        tail = end + 1
+        while tail < len(words) and tail - end <= 5 and re.fullmatch(r"[\w'’\-]+", words[tail]):
+            if _is_place_noun(words[tail]) or (
+                words[end].lower() == "of" and words[tail][:1].isupper()
+            ):
+                end = tail + 1
+                if _is_place_noun(words[tail]):
+                    break
+            if words[tail].lower() in _PHRASE_STOPS - {"the", "a", "an"}:
+                break
+            tail += 1
+    phrase = words[start:end]
+    while phrase and phrase[0].lower() in {"the", "a", "an", "his", "her", "their", "its", "our"}:
+        phrase = phrase[1:]
+    return " ".join(phrase)
+
+
+def _is_place_noun(word: str) -> bool:
+    last = word.lower().replace("’", "'").split("-")[-1]
+    return last in _PLACE_NOUNS or (last.endswith("s") and last[:-1] in _PLACE_NOUNS)
 
 
 def _dialogue(speaker: str, speech: str, *, opening: str = "") -> Iterator[Element]:
