@@ -198,12 +198,13 @@ def report(
     full: dict[str, Any] | None,
     speed: dict[str, Any] | None,
     args: argparse.Namespace,
+    model: str,
 ) -> str:
     passed = [r for r in rows if _passes(r["check"])]
     lines = [
         "# Story engine benchmark",
         "",
-        f"Bundled SmolLM2-135M-Instruct (Q4_1) through llama.cpp in process, seed {args.seed}, "
+        f"Model `{args.model}` ({model}), seed {args.seed}, "
         f"response cache off. Machine: {platform.processor() or platform.machine()}, "
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} when written (the "
         "machine may be shared with other work; CPU seconds of this process are given beside "
@@ -313,7 +314,8 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
 
     def save(full: dict[str, Any] | None = None, speed: dict[str, Any] | None = None) -> str:
-        text = report(rows, full, speed, args)  # written after every step: partial results
+        # written after every step: partial results
+        text = report(rows, full, speed, args, getattr(backend, "name", args.model))
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(text, encoding="utf-8")
         return text

@@ -13,6 +13,7 @@ JSON in words only). Results go to benchmarks/results/structured.md and are prin
 from __future__ import annotations
 
 import argparse
+import re
 import time
 from collections import Counter
 from pathlib import Path
@@ -46,16 +47,23 @@ def requests(seeds: range, *, enforce: bool) -> list[Request]:
     return [chat(PROMPT, max_tokens=700, seed=s, json_schema=schema) for s in seeds]
 
 
-def validate(texts: list[str]) -> tuple[int, Counter[str]]:
+def validate(texts: list[str]) -> tuple[int, Counter[str], list[str]]:
+    """(valid answers, failure types, one line per failure: seed, pydantic's message, and the
+    answer around where it failed)."""
     adapter = TypeAdapter(Cast)
-    valid, reasons = 0, Counter[str]()
-    for text in texts:
+    valid, reasons, notes = 0, Counter[str](), []
+    for seed, text in enumerate(texts):
         try:
             adapter.validate_json(repair_surrogates(text.strip()))  # as parse_json reads it
             valid += 1
         except ValidationError as exc:
-            reasons[exc.errors()[0]["type"]] += 1
-    return valid, reasons
+            error = exc.errors()[0]
+            reasons[error["type"]] += 1
+            at = re.search(r"column (\d+)", error["msg"])
+            column = int(at.group(1)) if at else len(text.strip())
+            excerpt = text.strip()[max(0, column - 60) : column + 20]
+            notes.append(f"seed {seed}: {error['msg']}: `{excerpt!r}`")
+    return valid, reasons, notes
 
 
 def main() -> None:
@@ -79,6 +87,7 @@ def main() -> None:
     say()
     say("| decoding | seeds | schema-valid | rate | cut off at max_tokens | tokens/answer | s |")
     say("|---|---|---|---|---|---|---|")
+    failures: list[str] = []
     for label, enforce, count in [
         ("grammar-enforced (json_schema)", True, args.seeds),
         ("free (asked in words only)", False, args.free_seeds),
@@ -88,7 +97,7 @@ def main() -> None:
         started = time.perf_counter()
         results = complete_many(backend, requests(range(count), enforce=enforce))
         seconds = time.perf_counter() - started
-        valid, reasons = validate([r.text for r in results])
+        valid, reasons, notes = validate([r.text for r in results])
         cut = sum(r.finish_reason == "length" for r in results)
         tokens = sum(r.usage.output_tokens or 0 for r in results) / count
         say(
@@ -97,7 +106,13 @@ def main() -> None:
         )
         if reasons:
             say(f"|   failures | | {dict(reasons)} | | | | |")
+        if enforce:
+            failures += notes
     say()
+    for note in failures:
+        say(f"- grammar-enforced answer that failed: {note}")
+    if failures:
+        say()
     say("Validation is pydantic's (names 1-40 characters, roles 1-60, wants 1-120, exactly five")
     say("objects), with no retries. Required: at least 99% schema-valid with enforcement.")
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -39,6 +39,9 @@ def beats_request(
         options={
             "max_tokens": 45 * len(structure.slots) + 20,
             "temperature": 0.7,
+            # A small model, once it repeats a beat, tends to repeat it to the end ("X is killed
+            # by her father." three times); the penalty keeps consecutive beats apart.
+            "repeat_penalty": 1.15,
             "seed": seed,
             "grammar": form_grammar([record], sentence_chars=150),
         },
