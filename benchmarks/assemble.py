@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["formats", "pdf", "engine", "structured", "story", "evaluate", "hanna_rank", "train"]
+ORDER = ["formats", "pdf", "engine", "structured", "story", "evaluate", "hanna_rank", "hanna_judge", "train"]
 
 HEADER = """# Benchmark results
 
