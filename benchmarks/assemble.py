@@ -10,7 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["formats", "pdf", "engine", "structured", "story", "evaluate", "hanna_rank", "hanna_judge", "train"]
+ORDER = [
+    "formats",
+    "pdf",
+    "engine",
+    "structured",
+    "story",
+    "evaluate",
+    "hanna_rank",
+    "hanna_judge",
+    "train",
+]
 
 HEADER = """# Benchmark results
 
