@@ -61,6 +61,10 @@ def weights(run: Path) -> dict[str, torch.Tensor]:
     return load_file(str(run / "model" / "model.safetensors"))
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt(prepared: Path, runs: dict[int, Path]) -> dict[int, str]:
     """Start one child process per run (together, so that their start-up overlaps) and stop each
     with its signal once its first checkpoint exists. Returns each child's output."""
@@ -73,6 +77,9 @@ def interrupt(prepared: Path, runs: dict[int, Path]) -> dict[int, str]:
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
+            # A shell that runs the suite in the background starts it with SIGINT ignored, and
+            # the children would inherit that (Python then raises no KeyboardInterrupt).
+            preexec_fn=_default_sigint,
         )
     waiting = dict(procs)
     deadline = time.monotonic() + 240
