@@ -76,9 +76,18 @@ def load_stories() -> list[dict[str, Any]]:
 
 
 def _cached(path: Path) -> dict[int, Any]:
+    """Records per story id of a JSON-lines cache; a line cut by an interrupted run is skipped."""
     if not path.exists():
         return {}
-    return {d["story_id"]: d for d in map(json.loads, path.read_text().splitlines()) if d}
+    out = {}
+    for line in path.read_text().splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if record:
+            out[record["story_id"]] = record
+    return out
 
 
 def window_vectors(stories: list[dict[str, Any]],

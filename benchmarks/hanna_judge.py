@@ -125,20 +125,6 @@ class Judge:
 # --- judging, cached -------------------------------------------------------------------------
 
 
-def cached() -> dict[int, dict[str, Any]]:
-    if not CACHE.exists():
-        return {}
-    out = {}
-    for line in CACHE.read_text().splitlines():
-        if line.strip():
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:  # a line cut by an interrupted run
-                continue
-            out[rec["story_id"]] = rec
-    return out
-
-
 def order(stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Prompt by prompt, alternating training and test prompts: 0, 48, 1, 49, ..."""
     prompts = [p for pair in zip(TRAIN, TEST, strict=True) for p in pair]
@@ -149,7 +135,7 @@ def order(stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def run(
     stories: list[dict[str, Any]], limit: int | None, threads: int
 ) -> dict[int, dict[str, Any]]:
-    done = cached()
+    done = hanna._cached(CACHE)
     todo = [s for s in order(stories) if s["story_id"] not in done]
     if limit is not None:
         todo = todo[:limit]
@@ -181,11 +167,6 @@ def run(
 
 
 # --- report ----------------------------------------------------------------------------------
-
-
-def per_prompt(d: Data, scores: np.ndarray, c: str, prompts: list[int]) -> np.ndarray:
-    y = d.y[c]
-    return np.array([hanna_fit.kendall_tau(scores[d.groups[p]], y[d.groups[p]]) for p in prompts])
 
 
 def report(d: Data, judged: dict[int, dict[str, Any]]) -> str:
@@ -243,15 +224,15 @@ def report(d: Data, judged: dict[int, dict[str, Any]]) -> str:
     ]
     for k in keys:
         cells = [
-            f"{per_prompt(d, cols[k], c, train).mean():+.3f} / "
-            f"{per_prompt(d, cols[k], c, test).mean():+.3f}"
+            f"{hanna_rank.per_prompt(d, cols[k], c, train).mean():+.3f} / "
+            f"{hanna_rank.per_prompt(d, cols[k], c, test).mean():+.3f}"
             for c in STORY_CRITERIA
         ]
         lines.append(f"| {k} | " + " | ".join(cells) + " |")
     words = d.matrix(["words"])[:, 0]
     cells = [
-        f"{per_prompt(d, words, c, train).mean():+.3f} / "
-        f"{per_prompt(d, words, c, test).mean():+.3f}"
+        f"{hanna_rank.per_prompt(d, words, c, train).mean():+.3f} / "
+        f"{hanna_rank.per_prompt(d, words, c, test).mean():+.3f}"
         for c in STORY_CRITERIA
     ]
     lines.append("| words (length, for scale) | " + " | ".join(cells) + " |")
@@ -272,7 +253,7 @@ def report(d: Data, judged: dict[int, dict[str, Any]]) -> str:
         pred = hanna_fit.predict(model, data.final_rows())
         results[name] = (
             {c: model["criteria"][c]["cv_tau"] for c in STORY_CRITERIA},
-            {c: per_prompt(data, pred[c], c, test) for c in STORY_CRITERIA},
+            {c: hanna_rank.per_prompt(data, pred[c], c, test) for c in STORY_CRITERIA},
             model,
         )
     base, plus = results["ridge30 (pool full)"], results["ridge30 + 3 judgments"]

@@ -84,6 +84,7 @@ _PLACE_NOUNS = frozenset([
     "sitting-room", "morning-room", "bar", "restaurant", "cafe", "café", "kiosk", "bank",
     "factory", "workshop", "warehouse", "senate-house", "chocolate-house", "coffee-house"
 ])
+_TOKEN = re.compile(r"[\w'’\-]+")  # a word of a stage setting
 _PLACE_LINKS = frozenset({"in", "at", "of", "before", "behind", "outside", "near", "by", "beside"})
 _PHRASE_STOPS = frozenset([
     "in", "at", "on", "of", "to", "by", "into", "from", "before", "behind", "outside", "near",
@@ -431,7 +432,7 @@ def _place(text: str) -> str:
     >>> _place("Lady Wishfort, Waitwell disguised as for Sir Rowland")
     ''
     """
-    words = re.findall(r"[\w'’\-]+|[,.;:!?()\[\]—]", text)[:40]
+    words = re.findall(rf"{_TOKEN.pattern}|[,.;:!?()\[\]—]", text)[:40]
     # A capitalised place noun after "of" names a person's office ("the Inspector of Schools").
     at = next(
         (
@@ -447,7 +448,7 @@ def _place(text: str) -> str:
     while (
         start > 0
         and at - start < 3
-        and re.fullmatch(r"[\w'’\-]+", words[start - 1])
+        and _TOKEN.fullmatch(words[start - 1])
         and words[start - 1].lower() not in _PHRASE_STOPS
     ):
         start -= 1
@@ -455,7 +456,7 @@ def _place(text: str) -> str:
     # "... in Lady Britomart's house", "... before a farmhouse", "... of Happiness"
     if end < len(words) and words[end].lower() in _PLACE_LINKS:
         tail = end + 1
-        while tail < len(words) and tail - end <= 5 and re.fullmatch(r"[\w'’\-]+", words[tail]):
+        while tail < len(words) and tail - end <= 5 and _TOKEN.fullmatch(words[tail]):
             if _is_place_noun(words[tail]) or (
                 words[end].lower() == "of" and words[tail][:1].isupper()
             ):
