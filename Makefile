@@ -2,7 +2,7 @@
 PY ?= .venv/bin/python
 PIP ?= $(PY) -m pip
 
-.PHONY: setup test lint fix conformance bench demo
+.PHONY: setup test lint fix conformance bench demo web
 
 .venv/bin/python:
 	python3 -m venv .venv
@@ -31,3 +31,7 @@ conformance:
 
 demo: setup
 	.venv/bin/writersroom new "A lighthouse keeper finds a message in a bottle addressed to her, dated tomorrow." --out out/lighthouse --scenes 4 --seed 7
+
+# Rebuild the committed web bundle (src/writersroom/web/static) from frontend/ with pinned packages.
+web:
+	cd frontend && npm ci --no-audit --no-fund && node build.mjs
