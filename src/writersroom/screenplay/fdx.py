@@ -22,21 +22,29 @@ Dialogue lines that are all `~`-prefixed (sung dialogue) are written as Lyric pa
 dialogue or parentheticals with no Character before them are read as a speech with no speaker.
 The title page is written as Final Draft lays it out (centred title block, contact bottom left,
 draft date bottom right) and read back by position: see `fdx_title.py`.
+
+Revision mode: an element's revision mark is written as `RevisionID` on each of its `<Text>`
+runs and read back as the highest non-zero `RevisionID` among them; the revision sets go in
+Final Draft's `<Revisions>` (read only when some element uses one). What Final Draft has no place
+for (tracked changes with the text they replaced, the date of a round) is kept as JSON in a
+`<WritersroomRevisions>` element, which other applications skip as unknown markup.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
 
 from writersroom.errors import FormatError
-from writersroom.screenplay import markup
+from writersroom.screenplay import jsonformat, markup
 from writersroom.screenplay.fdx_title import read_title_page, title_paragraphs
 from writersroom.screenplay.model import (
     Action,
     Boneyard,
+    Change,
     Dialogue,
     Element,
     Line,
@@ -44,11 +52,13 @@ from writersroom.screenplay.model import (
     Note,
     PageBreak,
     Parenthetical,
+    RevisionSet,
     SceneHeading,
     Screenplay,
     Section,
     Synopsis,
     Transition,
+    marked,
 )
 
 __all__ = ["markup_to_runs", "parse", "parse_with_warnings", "render", "runs_to_markup"]
@@ -101,7 +111,33 @@ def parse_with_warnings(xml: str | bytes) -> tuple[Screenplay, list[str]]:
     reader.flush()
     title = root.find("TitlePage/Content")
     fields = read_title_page(_title_lines(title)) if title is not None else ()
-    return Screenplay(fields, tuple(reader.out)), warnings
+    revisions, changes = _read_revisions(root, reader.out)
+    doc = Screenplay(fields, tuple(reader.out), revisions=revisions, changes=changes)
+    return doc, warnings
+
+
+def _read_revisions(
+    root: ET.Element, elements: list[Element]
+) -> tuple[tuple[RevisionSet, ...], tuple[Change, ...]]:
+    """Revision sets and tracked changes: ours when we wrote the file, else Final Draft's sets
+    when some element carries a mark."""
+    ours = root.find("WritersroomRevisions")
+    if ours is not None and ours.text:
+        try:
+            data = json.loads(ours.text)
+            kept = jsonformat.parse(json.dumps({"elements": []} | data))
+        except (FormatError, json.JSONDecodeError, TypeError) as exc:
+            raise FormatError(f"broken <WritersroomRevisions>: {exc}") from exc
+        return kept.revisions, kept.changes
+    used = {getattr(e, "revision", None) for e in elements} - {None}
+    if not used:
+        return (), ()
+    sets = []
+    for item in root.iterfind("Revisions/Revision"):
+        color = _COLOR_NAMES.get((item.get("Color") or "").upper(), _rgb(item.get("Color")))
+        name = item.get("Name") or f"Revision {item.get('ID')}"
+        sets.append(RevisionSet(item.get("ID", ""), name, color, "", item.get("Mark") or "*"))
+    return tuple(sets), ()
 
 
 def _root(xml: str | bytes) -> ET.Element:
@@ -129,11 +165,13 @@ class _Reader:
         self.warnings = warnings
         self.cue: tuple[str, str | None, bool] | None = None
         self.lines: list[Line] = []
+        self.mark: str | None = None  # the speech's revision mark
 
     def flush(self) -> None:
         if self.cue is not None:
-            self.out.append(Dialogue(self.cue[0], tuple(self.lines), self.cue[1], self.cue[2]))
-        self.cue, self.lines = None, []
+            speech = Dialogue(self.cue[0], tuple(self.lines), self.cue[1], self.cue[2])
+            self.out.append(marked(speech, self.mark))
+        self.cue, self.lines, self.mark = None, [], None
 
     def paragraph(self, p: ET.Element, number: int, *, dual: bool | None = None) -> None:
         if p.get("StartsNewPage") == "Yes":
@@ -157,9 +195,11 @@ class _Reader:
             return
         text = _clean(runs_to_markup(_runs(texts)))
         text += "".join(f"[[{n.text}]]" for n in notes if isinstance(n, Note))
+        mark = _revision_id(texts)
         if kind == "Character":
             self.flush()
             self.cue = (*_split_cue(text.strip(" ")), bool(dual))
+            self.mark = mark
         elif kind in _SPEECH and (self.cue is not None or kind != "Lyric"):
             if self.cue is None:
                 self.cue = ("", None, bool(dual))  # speech with no cue: keep its words
@@ -169,9 +209,10 @@ class _Reader:
                 self.lines.append("\n".join("~" + line for line in text.split("\n")))
             else:
                 self.lines.append(text)
+            self.mark = self.mark or mark
         else:
             self.flush()
-            self.out.append(self._element(kind, text, p, number))
+            self.out.append(marked(self._element(kind, text, p, number), mark))
         self.out.extend(n for n in notes if isinstance(n, Boneyard))
 
     def _element(self, kind: str, text: str, p: ET.Element, number: int) -> Element:
@@ -199,6 +240,36 @@ def _runs(texts: list[ET.Element]) -> list[tuple[str, int]]:
         flags = ("Bold" in style) | ("Italic" in style) << 1 | ("Underline" in style) << 2
         runs.append((t.text or "", flags))
     return runs
+
+
+def _revision_id(texts: list[ET.Element]) -> str | None:
+    """The highest non-zero RevisionID among a paragraph's runs."""
+    ids = [t.get("RevisionID", "0") for t in texts]
+    marks = [i for i in ids if i.isdigit() and int(i) > 0]
+    return max(marks, key=int) if marks else None
+
+
+def _rgb(color: str | None) -> str:
+    """Final Draft's 48-bit "#RRRRGGGGBBBB" as "#RRGGBB"."""
+    if not color or len(color) != 13:
+        return color or "Blue"
+    return "#" + color[1:3] + color[5:7] + color[9:11]
+
+
+# Final Draft's mark colours for its standard revision sets (TestFDX-FD.fdx, Final Draft 12).
+REVISION_COLORS = {
+    "White": "#000000000000",
+    "Blue": "#00000000FFFF",
+    "Pink": "#FFFF0000FFFF",
+    "Yellow": "#A0A0A0A00000",
+    "Green": "#000080800000",
+    "Goldenrod": "#CCCC7F7F3232",
+    "Buff": "#8E8E6B6B2323",
+    "Salmon": "#A7A742424242",
+    "Cherry": "#D5D523236B6B",
+    "Tan": "#DBDB93937070",
+}
+_COLOR_NAMES = {hex_: name for name, hex_ in REVISION_COLORS.items()}
 
 
 def runs_to_markup(runs: list[tuple[str, int]]) -> str:
@@ -349,8 +420,39 @@ def render(doc: Screenplay) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="no" ?>\n'
         '<FinalDraft DocumentType="Script" Template="No" Version="4">\n'
-        f"  <Content>\n{''.join(body)}  </Content>\n{title}{_SETTINGS}</FinalDraft>\n"
+        f"  <Content>\n{''.join(body)}  </Content>\n{title}{_SETTINGS}{_revisions_xml(doc)}"
+        "</FinalDraft>\n"
     )
+
+
+def _revisions_xml(doc: Screenplay) -> str:
+    """Final Draft's <Revisions> (the last set active, so new edits continue it) and our own
+    record of the sets' dates and the pending changes."""
+    if not doc.revisions and not doc.changes:
+        return ""
+    sets = "".join(
+        f"    <Revision Color={quoteattr(REVISION_COLORS.get(r.color, _rgb48(r.color)))} "
+        f'FullRevision="No" ID={quoteattr(r.id)} Mark={quoteattr(r.mark)} '
+        f'Name={quoteattr(_xml_text(r.name))} PageColor="#FFFFFFFFFFFF" Style=""/>\n'
+        for r in doc.revisions
+    )
+    active = doc.revisions[-1].id if doc.revisions else "0"
+    data = jsonformat.to_data(Screenplay(revisions=doc.revisions, changes=doc.changes))
+    del data["title_page"], data["elements"]
+    ours = escape(_xml_text(json.dumps(data, ensure_ascii=False)))
+    return (
+        f'  <Revisions ActiveSet="{active}" Location="7.75" RevisionMode="Yes" '
+        f'RevisionsShown="Active" ShowAllMarks="No" ShowAllSets="No" ShowPageColor="No">\n'
+        f"{sets}  </Revisions>\n"
+        f"  <WritersroomRevisions>{ours}</WritersroomRevisions>\n"
+    )
+
+
+def _rgb48(color: str) -> str:
+    """ "#RRGGBB" as Final Draft's "#RRRRGGGGBBBB" (other values: black)."""
+    if re.fullmatch(r"#[0-9A-Fa-f]{6}", color):
+        return "#" + "".join(color[i : i + 2].upper() * 2 for i in (1, 3, 5))
+    return "#000000000000"
 
 
 def _joins_speech(previous: Element, element: Element) -> bool:
@@ -370,7 +472,11 @@ def _element_xml(element: Element, new_page: bool) -> str:
     match element:
         case SceneHeading(text=text, number=number):
             return _paragraph(
-                "Scene Heading", markup_to_runs(text), new_page=new_page, number=number
+                "Scene Heading",
+                markup_to_runs(text),
+                new_page=new_page,
+                number=number,
+                revision=element.revision,
             )
         case Action(text=text, centered=centered):
             return _paragraph(
@@ -378,13 +484,16 @@ def _element_xml(element: Element, new_page: bool) -> str:
                 markup_to_runs(text),
                 new_page=new_page,
                 align="Center" if centered else "",
+                revision=element.revision,
             )
         case Dialogue():
             return "\n    ".join(_speech(element, new_page))
         case Lyrics(text=text):
-            return _paragraph("Lyric", markup_to_runs(text), new_page=new_page)
+            runs = markup_to_runs(text)
+            return _paragraph("Lyric", runs, new_page=new_page, revision=element.revision)
         case Transition(text=text):
-            return _paragraph("Transition", markup_to_runs(text), new_page=new_page)
+            runs = markup_to_runs(text)
+            return _paragraph("Transition", runs, new_page=new_page, revision=element.revision)
         case Section(text=text, depth=depth):
             kind = f"Outline {min(max(depth, 1), 4)}"
             return _paragraph(kind, markup_to_runs(text), new_page=new_page)
@@ -401,18 +510,23 @@ def _element_xml(element: Element, new_page: bool) -> str:
 
 def _speech(d: Dialogue, new_page: bool = False) -> list[str]:
     parts = []
+    mark = d.revision
     if d.speaker or d.extension is not None:
         cue = d.speaker if d.extension is None else f"{d.speaker} ({d.extension})"
-        parts.append(_paragraph("Character", markup_to_runs(cue), new_page=new_page))
+        parts.append(_paragraph("Character", markup_to_runs(cue), new_page=new_page, revision=mark))
         new_page = False
     for line in d.lines:
         if isinstance(line, Parenthetical):
-            parts.append(_paragraph("Parenthetical", markup_to_runs(line.text), new_page=new_page))
+            runs = markup_to_runs(line.text)
+            parts.append(_paragraph("Parenthetical", runs, new_page=new_page, revision=mark))
         elif line and all(x.startswith("~") for x in line.split("\n")):
             sung = "\n".join(x[1:] for x in line.split("\n"))
-            parts.append(_paragraph("Lyric", markup_to_runs(sung), new_page=new_page))
+            parts.append(
+                _paragraph("Lyric", markup_to_runs(sung), new_page=new_page, revision=mark)
+            )
         else:
-            parts.append(_paragraph("Dialogue", markup_to_runs(line), new_page=new_page))
+            runs = markup_to_runs(line)
+            parts.append(_paragraph("Dialogue", runs, new_page=new_page, revision=mark))
         new_page = False
     return parts
 
@@ -429,6 +543,7 @@ def _paragraph(
     align: str = "",
     note: str | None = None,
     empty: bool = True,
+    revision: str | None = None,
 ) -> str:
     attrs = f" Type={quoteattr(kind)}" if kind else ""
     if number:
@@ -438,12 +553,13 @@ def _paragraph(
     if new_page:
         attrs += ' StartsNewPage="Yes"'
     texts = []
+    mark = f" RevisionID={quoteattr(revision)}" if revision else ""
     for text, flags in runs:
         style = "+".join(name for bit, name in _STYLES.items() if flags & bit)
         style_attr = f' Style="{style}"' if style else ""
-        texts.append(f"<Text{style_attr}>{escape(_xml_text(text))}</Text>")
+        texts.append(f"<Text{mark}{style_attr}>{escape(_xml_text(text))}</Text>")
     if not texts and empty:
-        texts.append("<Text></Text>")
+        texts.append(f"<Text{mark}></Text>")
     if note is not None:
         texts.append(_note_xml(note))
     return f"<Paragraph{attrs}>{''.join(texts)}</Paragraph>"

@@ -9,6 +9,11 @@ One object per paragraph in document order (docs/json-format.md):
 
 A Dialogue becomes a `character` element followed by its `parenthetical` and `dialogue`
 elements; reading groups them back. Text keeps Fountain emphasis markup.
+
+Revision marks (only written when present, so unrevised documents look as they always did): an
+element's first object carries `"revision": "2"`; the document carries `"revisions"` (the sets:
+id, name, color, date, mark) and `"changes"` (tracked changes: id, revision, op, at, size and the
+`before` elements in this same element format).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from writersroom.errors import FormatError
 from writersroom.screenplay.model import (
     Action,
     Boneyard,
+    Change,
     Dialogue,
     Element,
     Line,
@@ -27,12 +33,14 @@ from writersroom.screenplay.model import (
     Note,
     PageBreak,
     Parenthetical,
+    RevisionSet,
     SceneHeading,
     Screenplay,
     Section,
     Synopsis,
     TitleField,
     Transition,
+    marked,
 )
 
 __all__ = ["TYPES", "parse", "render", "to_data"]
@@ -69,13 +77,33 @@ def render(doc: Screenplay) -> str:
 
 def to_data(doc: Screenplay) -> dict[str, Any]:
     """The document as plain dicts and lists, ready for json.dumps."""
-    elements: list[dict[str, Any]] = []
-    for element in doc.elements:
-        elements.extend(_element(element))
-    return {
+    data: dict[str, Any] = {
         "title_page": [{"key": f.key, "value": f.value} for f in doc.title_page],
-        "elements": elements,
+        "elements": _elements(doc.elements),
     }
+    if doc.revisions:
+        data["revisions"] = [
+            {"id": r.id, "name": r.name, "color": r.color, "date": r.date, "mark": r.mark}
+            for r in doc.revisions
+        ]
+    if doc.changes:
+        data["changes"] = [
+            {"id": c.id, "revision": c.revision, "op": c.op, "at": c.at, "size": c.size}
+            | {"before": _elements(c.before)}
+            for c in doc.changes
+        ]
+    return data
+
+
+def _elements(elements: tuple[Element, ...]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for element in elements:
+        items = _element(element)
+        mark = getattr(element, "revision", None)
+        if mark is not None:
+            items[0]["revision"] = mark
+        out.extend(items)
+    return out
 
 
 def _element(element: Element) -> list[dict[str, Any]]:
@@ -128,10 +156,44 @@ def parse(text: str | bytes) -> Screenplay:
     title = [_field(item, n) for n, item in enumerate(_list(data, "title_page", "title_page"))]
     if "elements" not in data:
         raise FormatError("the document has no 'elements' list")
+    elements = _read_elements(_list(data, "elements", "elements"), "elements")
+    revisions = tuple(
+        _revision_set(item, f"revisions[{n}]")
+        for n, item in enumerate(_list(data, "revisions", "revisions"))
+    )
+    changes = tuple(
+        _change(item, f"changes[{n}]") for n, item in enumerate(_list(data, "changes", "changes"))
+    )
+    return Screenplay(tuple(title), elements, revisions=revisions, changes=changes)
+
+
+def _revision_set(item: Any, where: str) -> RevisionSet:
+    if not isinstance(item, dict):
+        raise FormatError(f"{where}: expected an object with 'id' and 'name'")
+    values = {key: _str(item, key, where) for key in ("id", "name")}
+    extra = {key: _str(item, key, where) for key in ("color", "date", "mark") if key in item}
+    return RevisionSet(values["id"], values["name"], **extra)
+
+
+def _change(item: Any, where: str) -> Change:
+    if not isinstance(item, dict):
+        raise FormatError(f"{where}: expected an object with 'id', 'at', 'size' and 'before'")
+    numbers = []
+    for key in ("at", "size"):
+        value = item.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise FormatError(f"{where}: '{key}' must be a whole number of at least 0")
+        numbers.append(value)
+    before = _read_elements(_list(item, "before", f"{where}.before"), f"{where}.before")
+    ids = [_str(item, key, where) for key in ("id", "revision", "op")]
+    return Change(ids[0], ids[1], ids[2], numbers[0], numbers[1], before)
+
+
+def _read_elements(items: list[Any], prefix: str) -> tuple[Element, ...]:
     out: list[Element] = []
-    speech: list[Any] | None = None  # [speaker, extension, dual, lines]
-    for n, item in enumerate(_list(data, "elements", "elements")):
-        where = f"elements[{n}]"
+    speech: list[Any] | None = None  # [speaker, extension, dual, lines, revision]
+    for n, item in enumerate(items):
+        where = f"{prefix}[{n}]"
         if not isinstance(item, dict):
             raise FormatError(f"{where}: expected an object, got {type(item).__name__}")
         kind = item.get("type")
@@ -140,13 +202,14 @@ def parse(text: str | bytes) -> Screenplay:
             raise FormatError(f"{where}: unknown type {kind!r}; expected one of {known}")
         if kind in ("parenthetical", "dialogue"):
             if speech is None:
-                speech = ["", None, False, []]  # speech with no cue: keep its words
+                speech = ["", None, False, [], None]  # speech with no cue: keep its words
             text_ = _str(item, "text", where)
             line: Line = Parenthetical(text_) if kind == "parenthetical" else text_
             speech[3].append(line)
+            speech[4] = speech[4] or _mark(item, where)
             continue
         if speech is not None:
-            out.append(Dialogue(speech[0], tuple(speech[3]), speech[1], speech[2]))
+            out.append(_dialogue(speech))
             speech = None
         if kind == "character":
             extension = None
@@ -155,12 +218,26 @@ def parse(text: str | bytes) -> Screenplay:
             dual = item.get("dual", False)
             if not isinstance(dual, bool):
                 raise FormatError(f"{where}: 'dual' must be true or false")
-            speech = [_str(item, "text", where), extension, dual, []]
+            speech = [_str(item, "text", where), extension, dual, [], _mark(item, where)]
         else:
-            out.append(_read(kind, item, where))
+            element = _read(kind, item, where)
+            mark = _mark(item, where)
+            out.append(marked(element, mark))
     if speech is not None:
-        out.append(Dialogue(speech[0], tuple(speech[3]), speech[1], speech[2]))
-    return Screenplay(tuple(title), tuple(out))
+        out.append(_dialogue(speech))
+    return tuple(out)
+
+
+def _dialogue(speech: list[Any]) -> Dialogue:
+    return Dialogue(speech[0], tuple(speech[3]), speech[1], speech[2], revision=speech[4])
+
+
+def _mark(item: dict[str, Any], where: str) -> str | None:
+    if item.get("revision") is None:
+        return None
+    if item.get("type") in ("section", "synopsis", "note", "boneyard", "page_break"):
+        raise FormatError(f"{where}: only printed elements carry a 'revision' mark")
+    return _str(item, "revision", where)
 
 
 def _read(kind: str, item: dict[str, Any], where: str) -> Element:
