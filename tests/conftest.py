@@ -7,9 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+# Property tests must not depend on how fast the machine is: hypothesis's default 200 ms deadline
+# per example and its too-slow health check fail on a slow or busy CPU, not on a wrong answer.
+settings.register_profile("any-cpu", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("any-cpu")
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

@@ -66,10 +66,13 @@ def test_stream_yields_pieces_that_add_up(default_backend):
 def test_stop_sequence_ends_the_text_before_it(default_backend):
     request = chat("Count from 1 to 10, one number per line.", max_tokens=60, temperature=0)
     full = complete(default_backend, request).text
-    assert "4" in full
-    stopped = complete(default_backend, Request(**{**request.__dict__, "stop": ("4",)}))
+    # the stop is taken from the text itself (which words a model writes varies with the CPU)
+    words = full.split()
+    assert len(words) >= 3
+    stop = words[len(words) // 2]
+    stopped = complete(default_backend, Request(**{**request.__dict__, "stop": (stop,)}))
     assert stopped.finish_reason == "stop"
-    assert stopped.text == full[: full.index("4")]
+    assert stopped.text == full[: full.index(stop)]
 
 
 def test_raw_prompt_skips_the_chat_template(default_backend):

@@ -81,19 +81,17 @@ def test_scripts_to_a_scratch_model_that_generates(tmp_path):
     assert "held-out perplexity" in card and "| lighthouse | The Lighthouse Keeper |" in card
 
     # The GGUF, served by the llama.cpp backend through the registry's bare-path spec (what
-    # `--model PATH` gives every command), continues a prompt exactly as the trained HF model does.
+    # `--model PATH` gives every command), continues a prompt as the trained HF model does: the
+    # two agree wherever the HF model's choice is clear. Greedy text is not compared whole: the
+    # GGUF holds Q8_0 weights and runs other kernels, so where two tokens nearly tie, which one
+    # wins depends on the CPU. "Clear" means a lead larger than four times the largest logit
+    # difference the export measured between the two.
     backend = get_backend(str(gguf), load_settings())
     prompt = "INT. GARAGE - NIGHT\n\nMAYA\n"
     answer = complete(backend, Request(prompt=prompt, max_tokens=6, temperature=0.0))
     assert answer.usage.output_tokens == 6
-    model_dir = tmp_path / "run" / "model"
-    tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
-    model = AutoModelForCausalLM.from_pretrained(str(model_dir))
-    ids = tokenizer(prompt, return_tensors="pt")["input_ids"]
-    greedy = model.generate(
-        input_ids=ids, max_new_tokens=6, do_sample=False, pad_token_id=tokenizer.pad_token_id
-    )
-    assert answer.text == tokenizer.decode(greedy[0, ids.shape[1] :], skip_special_tokens=True)
+    clear = _clear_greedy_prefix(tmp_path / "run" / "model", prompt, 6, 4 * check["max_logit_diff"])
+    assert answer.text.startswith(clear)
     cli_answer = run(
         "generate",
         prompt,
@@ -137,3 +135,27 @@ def test_lora_on_the_default_model_exports_a_gguf_that_runs(tiny_corpus, base_ca
     backend = LlamaCppBackend(files[0].path)
     scene = complete(backend, chat("Write a short scene in a lighthouse.", max_tokens=48, seed=1))
     assert len(scene.text.split()) >= 5
+
+
+def _clear_greedy_prefix(model_dir: Path, prompt: str, tokens: int, margin: float) -> str:
+    """The HF model's greedy continuation of `prompt`, up to the first step whose top token leads
+    the runner-up by less than `margin` logits."""
+    tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
+    model = AutoModelForCausalLM.from_pretrained(str(model_dir))
+    ids = tokenizer(prompt, return_tensors="pt")["input_ids"]
+    out = model.generate(
+        input_ids=ids,
+        max_new_tokens=tokens,
+        do_sample=False,
+        pad_token_id=tokenizer.pad_token_id,
+        output_scores=True,
+        return_dict_in_generate=True,
+    )
+    new = out.sequences[0, ids.shape[1] :]
+    clear = 0
+    for scores in out.scores:
+        top2 = scores[0].topk(2).values
+        if float(top2[0] - top2[1]) < margin:
+            break
+        clear += 1
+    return str(tokenizer.decode(new[:clear], skip_special_tokens=True))
