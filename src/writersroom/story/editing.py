@@ -71,7 +71,11 @@ def edit_text(project: Project, level: str, item: str | None = None) -> tuple[st
 def apply_edit(project: Project, level: str, item: str | None, text: str) -> str:
     """Validate the edited text and record it as a human edit. Returns the key changed.
     Raises ProjectError (nothing is written) when the text is not valid for the level."""
-    level = level_of(level)
+    with project.transaction():  # read, change and write the level as one step
+        return _apply_edit(project, level_of(level), item, text)
+
+
+def _apply_edit(project: Project, level: str, item: str | None, text: str) -> str:
     bible = project.bible()
     value: Any
     if level == "drafts":

@@ -18,7 +18,7 @@ from writersroom.llm.base import Backend, Completion, Request, collect, complete
 from writersroom.story import beats, characters, locations, scenes, title
 from writersroom.story.draft import SceneContext
 from writersroom.story.grammar import SceneShape
-from writersroom.story.project import Bible, Project
+from writersroom.story.project import Bible, Options, Project
 from writersroom.story.scenetext import tail_lines
 from writersroom.story.types import SceneOutline
 
@@ -43,6 +43,11 @@ class Run:
     project: Project
     backend: Backend
     listener: Listener | None = None
+    options: Options | None = None  # this run's options when not the project's stored ones
+
+    @property
+    def opts(self) -> Options:
+        return self.options or self.project.options
 
     def emit(self, kind: Any, key: str, text: str = "", seconds: float = 0.0) -> None:
         if self.listener is not None:
@@ -50,7 +55,7 @@ class Run:
 
     def seed(self, key: str, round_: int, n: int) -> int:
         """The seed of the n-th call for `key` in regeneration round `round_` (deterministic)."""
-        base = self.project.options.seed
+        base = self.opts.seed
         return (base * 100_003 + zlib.crc32(key.encode()) % 100_000 + round_ * 1_009 + n) % 2**31
 
     def call(self, key: str, request: Request) -> Completion:
@@ -88,7 +93,7 @@ def ask(
     run: Run, key: str, round_: int, make: Callable[[int], Request], parse: Callable[[str], T]
 ) -> tuple[T, dict[str, Any]]:
     """Call and parse, retrying with the next seed on unusable output."""
-    tries = max(run.project.options.retries, 3) + 1
+    tries = max(run.opts.retries, 3) + 1
     error: GenerationError | None = None
     for n in range(tries):
         request = make(run.seed(key, round_, n))
@@ -119,7 +124,7 @@ def _keep(
 
 def make_level(run: Run, key: str, round_: int, bible: Bible) -> tuple[Any, dict[str, Any]]:
     """A fresh value for a whole level (locked items inside it are kept)."""
-    opts, project = run.project.options, run.project
+    opts, project = run.opts, run.project
     if key == "title":
         return ask(
             run,
@@ -159,7 +164,7 @@ def make_level(run: Run, key: str, round_: int, bible: Bible) -> tuple[Any, dict
         ), how
     if key == "locations":
         assert bible.beats is not None, "beats come before locations"
-        beats_, count = bible.beats, opts.location_count
+        beats_, count = bible.beats, max(opts.location_count, len(bible.locations or ()))
         found, how = ask(
             run,
             key,
@@ -187,11 +192,7 @@ def plan(
 ) -> tuple[tuple[SceneOutline, ...], dict[str, Any]]:
     """Plan the given scenes (all at once through the engine), keep the others and locked ones."""
     assert bible.characters and bible.beats and bible.locations, "plan scenes after the rest"
-    total = (
-        run.project.options.scenes
-        if bible.scenes is None
-        else max(run.project.options.scenes, len(bible.scenes))
-    )
+    total = run.opts.scenes if bible.scenes is None else max(run.opts.scenes, len(bible.scenes))
     old = {s.number: s for s in bible.scenes or ()}
     todo = [n for n in numbers if not (n in old and run.project.is_locked("scenes", str(n)))]
     contexts = {
@@ -203,7 +204,7 @@ def plan(
     done: dict[int, SceneOutline] = {}
     calls: list[tuple[Request, str]] = []
     error: GenerationError | None = None
-    for attempt in range(max(run.project.options.retries, 3) + 1):
+    for attempt in range(max(run.opts.retries, 3) + 1):
         pending = [n for n in todo if n not in done]
         if not pending:
             break
@@ -297,16 +298,14 @@ def _unlocked_copy(bible: Bible, level: str) -> Bible:
 def add_item(level: str, bible: Bible, run: Run, round_: int) -> tuple[Any, dict[str, Any]]:
     """The level with one more character or location."""
     items: list[Any] = list(bible.get(level) or ())
-    opts = run.project.options
+    opts = run.opts  # asked for one more than there are; the stored options stay as they are
     if level == "characters":
-        run = Run(run.project.with_options(characters=len(items) + 1), run.backend, run.listener)
+        run = replace(run, options=replace(opts, characters=len(items) + 1))
         fresh, how = make_level(run, level, round_, _unlocked_copy(bible, level))
         new = one_more(items, fresh, lambda c: c.cue, prefer=len(items))
     else:
-        run = Run(
-            run.project.with_options(locations=max(opts.location_count, len(items)) + 1),
-            run.backend,
-            run.listener,
+        run = replace(
+            run, options=replace(opts, locations=max(opts.location_count, len(items)) + 1)
         )
         fresh, how = make_level(run, level, round_, _unlocked_copy(bible, level))
         new = one_more(items, fresh, lambda x: x.name)

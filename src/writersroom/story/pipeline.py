@@ -9,6 +9,10 @@ scene drafts -> screenplay (.fountain, .pdf, .fdx).
 Every item is committed to the project directory as soon as it is made, before the next step
 starts, so an interrupted run (Ctrl-C, kill -9, a server going down) loses at most the step in
 flight, and `develop` picks up from there without touching finished or hand-edited items.
+
+Several commands can work on one project at once: each claims the items it makes (a second
+command making the same item is told at once, with a ProjectError) and each commit names the
+version it replaces, so a hand edit made meanwhile is never overwritten (the take is refused).
 """
 
 from __future__ import annotations
@@ -51,13 +55,13 @@ def develop(
     run = Run(project, backend, listener)
     for key in PLAN:
         if project.read(key) is None:
-            _make(run, key, project.round_of(key))
+            _make(run, key, missing_only=True)
         else:
             run.emit("skip", key, "already done")
     bible = project.bible()
     todo = missing_drafts(bible)
     if todo:
-        draft_scenes(run, todo, scorer=scorer)
+        draft_scenes(run, todo, scorer=scorer, missing_only=True)
     if export:
         export_screenplay(project, listener)
     return project.bible()
@@ -68,16 +72,26 @@ def resume(project: Project, backend: Backend, **options: Any) -> Bible:
     return develop(project, backend, **options)
 
 
-def _make(run: Run, key: str, round_: int, *, item: int | None = None) -> None:
-    bible = run.project.bible()
-    run.emit("start", key)
-    if item is not None and key == "scenes":
-        value, how = plan(run, round_, bible, [item])
-    elif item is not None:
-        value, how = replace_item(key, bible, run, round_, item)
-    else:
-        value, how = make_level(run, key, round_, bible)
-    run.project.commit(key, value, how, inputs=inputs_of(key, bible) or {})
+def _make(run: Run, key: str, *, item: int | None = None, missing_only: bool = False) -> None:
+    """Make a level (or one item of it) and commit it. `missing_only`: resuming, so the seeds
+    of the current round and nothing if another command made it meanwhile; otherwise a new
+    round (new seeds) replacing the current value."""
+    project = run.project
+    with project.claim([key]):
+        if missing_only and project.read(key) is not None:
+            run.emit("skip", key, "made by another command")
+            return
+        base = project.version(key)
+        round_ = project.round_of(key) if missing_only else project.next_round(key)
+        bible = project.bible()
+        run.emit("start", key)
+        if item is not None and key == "scenes":
+            value, how = plan(run, round_, bible, [item])
+        elif item is not None:
+            value, how = replace_item(key, bible, run, round_, item)
+        else:
+            value, how = make_level(run, key, round_, bible)
+        project.commit(key, value, how, inputs=inputs_of(key, bible) or {}, base=base)
     run.emit("done", key, _summary(value))
 
 
@@ -102,57 +116,81 @@ def draft_scenes(
     *,
     scorer: Scorer = simple_score,
     rounds: dict[int, int] | None = None,
+    missing_only: bool = False,
 ) -> None:
     """Draft scenes `concurrency` at a time; each wave is one batched engine call, and each
-    scene is committed as soon as its wave is done."""
+    scene is committed as soon as its wave is done. `rounds`: the regeneration round of each
+    scene (default: its current one). `missing_only`: skip scenes another command drafted
+    meanwhile. A scene changed by another command or by hand while its wave ran is not
+    overwritten: the other scenes are committed, then ProjectError names it."""
     project = run.project
-    opts = project.options
+    opts = run.opts
     rounds = rounds or {}
     size = max(1, opts.concurrency)
-    numbers = sorted(numbers)
-    for start in range(0, len(numbers), size):
-        part = numbers[start : start + size]
-        bible = project.bible()
-        contexts = [scene_context(bible, n, blocks=opts.scene_blocks) for n in part]
-        others = [d for n, d in bible.drafts.items() if n not in part]
-        round_of = {n: rounds.get(n, project.round_of(draft_key(n))) for n in part}
-        run.emit("start", "drafts", "scenes " + ", ".join(map(str, part)))
-
-        def seed(ctx: SceneContext, k: int, r: dict[int, int] = round_of) -> int:
-            return run.seed(draft_key(ctx.number), r[ctx.number], k)
-
-        takes = draft_many(
-            contexts,
-            run.backend,
-            takes=max(1, opts.takes),
-            retries=opts.retries,
-            scorer=scorer,
-            others=others,
-            run=_many(run),
-            seed=seed,
+    keys = [draft_key(n) for n in sorted(numbers)]
+    conflicts: list[str] = []
+    with project.claim(keys):
+        numbers = sorted(n for n in numbers if not (missing_only and project.read(draft_key(n))))
+        for start in range(0, len(numbers), size):
+            conflicts += _draft_wave(run, numbers[start : start + size], scorer, rounds)
+    if conflicts:
+        raise ProjectError(
+            f"{', '.join(conflicts)} changed by another command or by hand while being "
+            "drafted; those takes were not saved: regenerate them again if you want new ones"
         )
-        for ctx in contexts:
-            take, key = takes[ctx.number], draft_key(ctx.number)
-            how = origin(
-                run,
-                [(take.request, take.text)],
-                attempts=take.attempts,
-                repaired=take.repaired,
-                rejected=list(take.rejected),
-                score=round(take.score, 3),
-            )
+
+
+def _draft_wave(run: Run, part: list[int], scorer: Scorer, rounds: dict[int, int]) -> list[str]:
+    """Draft and commit one wave of scenes; returns the keys whose commit was refused."""
+    project, opts = run.project, run.opts
+    conflicts = []
+    bases = {n: project.version(draft_key(n)) for n in part}
+    bible = project.bible()
+    contexts = [scene_context(bible, n, blocks=opts.scene_blocks) for n in part]
+    others = [d for n, d in bible.drafts.items() if n not in part]
+    round_of = {n: rounds.get(n, project.round_of(draft_key(n))) for n in part}
+    run.emit("start", "drafts", "scenes " + ", ".join(map(str, part)))
+
+    def seed(ctx: SceneContext, k: int, r: dict[int, int] = round_of) -> int:
+        return run.seed(draft_key(ctx.number), r[ctx.number], k)
+
+    takes = draft_many(
+        contexts,
+        run.backend,
+        takes=max(1, opts.takes),
+        retries=opts.retries,
+        scorer=scorer,
+        others=others,
+        run=_many(run),
+        seed=seed,
+    )
+    for ctx in contexts:
+        take, key = takes[ctx.number], draft_key(ctx.number)
+        how = origin(
+            run,
+            [(take.request, take.text)],
+            attempts=take.attempts,
+            repaired=take.repaired,
+            rejected=list(take.rejected),
+            score=round(take.score, 3),
+        )
+        try:
             project.commit(
                 key,
                 take.draft,
                 how,
                 inputs=inputs_of(key, bible) or {},
                 issues=[i.model_dump() for i in take.issues],
+                base=bases[ctx.number],
             )
-            for issue in take.issues:
-                run.emit("issue", key, f"{issue.kind}: {issue.message}")
-            run.emit(
-                "done", key, ctx.outline.heading + "\n\n" + format_scene_text(take.draft.blocks)
-            )
+        except ProjectError as exc:
+            run.emit("skip", key, str(exc))
+            conflicts.append(key)
+            continue
+        for issue in take.issues:
+            run.emit("issue", key, f"{issue.kind}: {issue.message}")
+        run.emit("done", key, ctx.outline.heading + "\n\n" + format_scene_text(take.draft.blocks))
+    return conflicts
 
 
 def export_screenplay(project: Project, listener: Listener | None = None) -> list[str]:
@@ -163,19 +201,20 @@ def export_screenplay(project: Project, listener: Listener | None = None) -> lis
         if listener is not None:
             listener(Event(kind, key, text))
 
-    bible = project.bible()
-    if bible.scenes is None or missing_drafts(bible):
-        emit("skip", "export", "not every scene is drafted yet")
-        return []
-    doc = assemble(bible, author=project.options.author)
-    written = []
-    for fmt in OUTPUTS:
-        name = f"screenplay.{fmt}"
-        result = write_output(doc, project.root / name, expected=project.export_hash(name))
-        project.set_export_hash(name, result.hash)
-        note = f" (your edited copy kept as {result.backup.name})" if result.backup else ""
-        emit("export", name, str(result.path) + note)
-        written.append(name)
+    with project.transaction():  # another command's export cannot interleave with this one
+        bible = project.bible()
+        if bible.scenes is None or missing_drafts(bible):
+            emit("skip", "export", "not every scene is drafted yet")
+            return []
+        doc = assemble(bible, author=project.options.author)
+        written = []
+        for fmt in OUTPUTS:
+            name = f"screenplay.{fmt}"
+            result = write_output(doc, project.root / name, expected=project.export_hash(name))
+            project.set_export_hash(name, result.hash)
+            note = f" (your edited copy kept as {result.backup.name})" if result.backup else ""
+            emit("export", name, str(result.path) + note)
+            written.append(name)
     return written
 
 
@@ -261,14 +300,20 @@ def _regenerate(run: Run, level: str, item: str | None, scorer: Scorer) -> list[
                 s.number for s in bible.scenes or () if not project.is_locked(draft_key(s.number))
             ]
         )
-        rounds = {n: project.next_round(draft_key(n)) for n in numbers}
-        draft_scenes(run, numbers, scorer=scorer, rounds=rounds)
+        _redraft(run, numbers, scorer)
         return [draft_key(n) for n in numbers]
     if index is not None and level == "scenes":
-        _make(run, level, project.next_round(level), item=index + 1)
+        _make(run, level, item=index + 1)
     else:
-        _make(run, level, project.next_round(level), item=index)
+        _make(run, level, item=index)
     return [level]
+
+
+def _redraft(run: Run, numbers: Sequence[int], scorer: Scorer) -> None:
+    """New takes of scenes, each in its next round (new seeds)."""
+    with run.project.claim([draft_key(n) for n in numbers]):
+        rounds = {n: run.project.next_round(draft_key(n)) for n in numbers}
+        draft_scenes(run, numbers, scorer=scorer, rounds=rounds)
 
 
 def _regenerate_stale(run: Run, scorer: Scorer) -> list[str]:
@@ -283,8 +328,14 @@ def _regenerate_stale(run: Run, scorer: Scorer) -> list[str]:
         for status in statuses(project, bible):
             if not status.stale or status.key in tried:
                 continue
-            if status.locked or status.human:
-                why = "locked" if status.locked else "edited by hand"
+            if status.locked or status.human or project.busy(status.key):
+                why = (
+                    "locked"
+                    if status.locked
+                    else "edited by hand"
+                    if status.human
+                    else "being made by another command"
+                )
                 run.emit("skip", status.key, f"stale but {why}; regenerate it explicitly")
                 tried.add(status.key)
                 continue
@@ -294,16 +345,10 @@ def _regenerate_stale(run: Run, scorer: Scorer) -> list[str]:
         first = todo[0]
         if first.startswith("drafts/"):
             keys = [k for k in todo if k.startswith("drafts/")]
-            numbers = [int(k.split("/")[1]) for k in keys]
-            draft_scenes(
-                run,
-                numbers,
-                scorer=scorer,
-                rounds={n: project.next_round(draft_key(n)) for n in numbers},
-            )
+            _redraft(run, [int(k.split("/")[1]) for k in keys], scorer)
         else:
             keys = [first]
-            _make(run, first, project.next_round(first))
+            _make(run, first)
         tried.update(keys)
         changed += keys
 
@@ -316,9 +361,11 @@ def _continue(run: Run, level: str, item: str | None) -> list[str]:
             raise ProjectError(
                 f"{level} is locked: unlock it with 'writersroom edit DIR {level} --unlock'"
             )
-        inputs = inputs_of(level, bible) or {}
-        value, how = add_item(level, bible, run, project.next_round(level))
-        project.commit(level, value, how, inputs=inputs)
+        with project.claim([level]):
+            base, bible = project.version(level), project.bible()
+            inputs = inputs_of(level, bible) or {}
+            value, how = add_item(level, bible, run, project.next_round(level))
+            project.commit(level, value, how, inputs=inputs, base=base)
         run.emit("done", level, f"added {getattr(value[-1], 'name', '')}")
         return [level]
     if level != "drafts" or item is None:
@@ -336,16 +383,20 @@ def _continue(run: Run, level: str, item: str | None) -> list[str]:
             f"drafts {ident} is locked: unlock it with 'writersroom edit DIR "
             f"drafts {ident} --unlock'"
         )
-    ctx = scene_context(bible, int(ident), blocks=project.options.scene_blocks)
-    take = continue_scene(
-        ctx, current, run.backend, seed=run.seed(key + "+", project.next_round(key), 0)
-    )
-    project.commit(
-        key,
-        take.draft,
-        origin(run, [(take.request, take.text)], continued=True),
-        inputs=project.info(key).get("inputs", {}),
-        issues=[i.model_dump() for i in take.issues],
-    )
+    with project.claim([key]):
+        base, bible = project.version(key), project.bible()
+        current = bible.drafts.get(int(ident)) or current
+        ctx = scene_context(bible, int(ident), blocks=run.opts.scene_blocks)
+        take = continue_scene(
+            ctx, current, run.backend, seed=run.seed(key + "+", project.next_round(key), 0)
+        )
+        project.commit(
+            key,
+            take.draft,
+            origin(run, [(take.request, take.text)], continued=True),
+            inputs=project.info(key).get("inputs", {}),
+            issues=[i.model_dump() for i in take.issues],
+            base=base,
+        )
     run.emit("done", key, format_scene_text(take.draft.blocks))
     return [key]

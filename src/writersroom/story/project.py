@@ -13,6 +13,12 @@ Writing an item is a small commit: history entry, then the item's file, then sta
 atomic. If a run dies between them, opening the project finishes the commit from the history
 entry; a file whose content matches neither state nor history was edited by hand outside
 writersroom and is recorded as a human edit.
+
+Several commands may work on one project at once (two terminals, the web app's jobs): every
+read-modify-write holds the project lock (`locking.project_lock`) and re-reads state.json inside
+it, so history numbers are unique and no command's change overwrites another's. A command making
+an item claims it first (`Project.claim`); a commit that replaces an item states which version it
+replaces (`base`), and is refused when another command (or a hand edit) changed it meanwhile.
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +37,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from writersroom.errors import ProjectError
 from writersroom.files import write_atomic
+from writersroom.story import locking
 from writersroom.story.types import (
     Beat,
     Character,
@@ -66,6 +74,7 @@ _KINDS: dict[str, Any] = {
     "scenes": tuple[SceneOutline, ...],
 }
 _DRAFT_FILE = re.compile(r"^(\d{3,})\.json$")
+_OURS = {".lock", ".busy"}  # lock files, present before a project's first file
 
 
 def level_of(name: str) -> str:
@@ -143,12 +152,14 @@ class Bible:
 
 
 class Project:
-    """A handle on a project directory. Reads are fresh from disk; writes go through `commit`."""
+    """A handle on a project directory. Reads are fresh from disk; writes go through `commit`
+    and hold the project lock (safe with other commands working on the same project)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.options = Options()
-        self._state: dict[str, Any] = {"items": {}, "locks": []}
+        self._tx: dict[str, Any] | None = None  # state.json while this handle holds the lock
+        self._cache: tuple[tuple[int, int, int], dict[str, Any]] | None = None
 
     # -- creating and opening -------------------------------------------------------------
     @classmethod
@@ -156,27 +167,27 @@ class Project:
         cls, root: str | Path, logline: Logline, structure: Structure, options: Options = Options()
     ) -> Project:
         root = Path(root)
-        if root.exists() and any(root.iterdir()):
-            raise ProjectError(
-                f"{root} exists and is not empty: choose a new --out directory "
-                "or continue it with 'writersroom resume'"
-            )
         project = cls(root)
         project.options = options
-        write_atomic(
-            root / "project.json",
-            _dump(
-                {
-                    "format": FORMAT_VERSION,
-                    "created": _now(),
-                    "options": {k: getattr(options, k) for k in Options.__dataclass_fields__},
-                }
-            ),
-        )
-        project._save_state()
-        human = {"kind": "human", "via": "new"}
-        project.commit("logline", logline, human, inputs={})
-        project.commit("structure", structure, {"kind": "human", "via": "new"}, inputs={})
+        with project.transaction():
+            if any(p.name not in _OURS for p in root.iterdir()):
+                raise ProjectError(
+                    f"{root} exists and is not empty: choose a new --out directory "
+                    "or continue it with 'writersroom resume'"
+                )
+            write_atomic(
+                root / "project.json",
+                _dump(
+                    {
+                        "format": FORMAT_VERSION,
+                        "created": _now(),
+                        "options": {k: getattr(options, k) for k in Options.__dataclass_fields__},
+                    }
+                ),
+            )
+            human = {"kind": "human", "via": "new"}
+            project.commit("logline", logline, human, inputs={})
+            project.commit("structure", structure, {"kind": "human", "via": "new"}, inputs={})
         return project
 
     @classmethod
@@ -198,12 +209,64 @@ class Project:
             )
         except TypeError as exc:
             raise ProjectError(f"{meta_path}: bad options ({exc})") from exc
-        state_path = root / "state.json"
-        if state_path.exists():
-            project._state = _load_json(state_path)
-            project._state.setdefault("items", {})
-            project._state.setdefault("locks", [])
+        project._state()  # a broken state.json is reported now, not halfway through a run
         return project
+
+    # -- the lock and state.json -------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[dict[str, Any]]:
+        """Hold the project lock and give state.json as it is on disk now; changes to the dict
+        are saved on the way out. Nested transactions share the outer one's state."""
+        with locking.project_lock(self.root):
+            outer = self._tx
+            state = outer if outer is not None else self._load_state()
+            before = json.dumps(state, sort_keys=True)
+            self._tx = state
+            try:
+                yield state
+                if json.dumps(state, sort_keys=True) != before:
+                    write_atomic(self.root / "state.json", _dump(state))
+            finally:
+                self._tx = outer
+
+    def _load_state(self) -> dict[str, Any]:
+        path = self.root / "state.json"
+        state = _load_json(path) if path.exists() else {}
+        if not isinstance(state, dict):
+            raise ProjectError(f"{path}: not a state record; restore it or delete it")
+        state.setdefault("items", {})
+        state.setdefault("locks", [])
+        return state
+
+    def _state(self) -> dict[str, Any]:
+        """state.json for reading: the open transaction's, else the file's (read again only
+        when it changed on disk)."""
+        if self._tx is not None:
+            return self._tx
+        path = self.root / "state.json"
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            return {"items": {}, "locks": []}
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        if self._cache is None or self._cache[0] != stamp:
+            self._cache = (stamp, self._load_state())
+        return self._cache[1]
+
+    @contextmanager
+    def claim(self, keys: Sequence[str]) -> Iterator[None]:
+        """Mark items as being made by this command (for as long as that takes). Raises
+        ProjectError at once when another command is making one of them."""
+        with locking.claim(self.root, keys):
+            yield
+
+    def busy(self, key: str) -> bool:
+        """Whether another command is making the item now."""
+        try:
+            with locking.claim(self.root, [key]):
+                return False
+        except ProjectError:
+            return True
 
     # -- reading ---------------------------------------------------------------------------
     def path_of(self, key: str) -> Path:
@@ -234,6 +297,11 @@ class Project:
         return sorted(int(m.group(1)) for p in folder.iterdir() if (m := _DRAFT_FILE.match(p.name)))
 
     def bible(self) -> Bible:
+        """Every level as stored now (read under the lock: one consistent snapshot)."""
+        with locking.project_lock(self.root):
+            return self._bible()
+
+    def _bible(self) -> Bible:
         logline, structure = self.read("logline"), self.read("structure")
         if logline is None or structure is None:
             raise ProjectError(f"{self.root}: logline.json or structure.json is missing")
@@ -255,7 +323,7 @@ class Project:
 
     def info(self, key: str) -> dict[str, Any]:
         """state.json's record of an item: hash, inputs, origin, issues, history number."""
-        return dict(self._state["items"].get(key, {}))
+        return dict(self._state()["items"].get(key, {}))
 
     # -- writing ---------------------------------------------------------------------------
     def commit(
@@ -266,8 +334,12 @@ class Project:
         *,
         inputs: Mapping[str, str],
         issues: list[dict[str, Any]] | None = None,
-    ) -> None:
-        """Store a new value for an item with its origin and the input hashes it was made from."""
+        base: int | None = None,
+    ) -> int:
+        """Store a new value for an item with its origin and the input hashes it was made from.
+        `base`: the version (history number, 0 for none) the value was made to replace; when
+        another command or a hand edit changed the item since, nothing is stored and
+        ProjectError says so. Returns the new version's history number."""
         entry = {
             "key": key,
             "time": _now(),
@@ -276,35 +348,51 @@ class Project:
             "origin": dict(origin),
             "value": jsonable(value),
         }
-        n = self._next_history_number()
-        write_atomic(self.root / "history" / f"{n:06d}-{key.replace('/', '-')}.json", _dump(entry))
-        write_atomic(self.path_of(key), _dump(jsonable(value)))
-        self._record(key, entry, n, issues=issues)
+        with self.transaction() as state:
+            if base is not None:
+                self._sync_one(key, state)  # a file edited by hand meanwhile is kept
+                now = int(state["items"].get(key, {}).get("history", 0))
+                if now != base:
+                    raise ProjectError(
+                        f"{key} was changed by another command or by hand while this one ran "
+                        f"(now version {now}); this take was not saved: run the command again"
+                    )
+            n = self._next_history_number()
+            name = f"{n:06d}-{key.replace('/', '-')}.json"
+            write_atomic(self.root / "history" / name, _dump(entry))
+            write_atomic(self.path_of(key), _dump(jsonable(value)))
+            self._record(state, key, entry, n, issues=issues)
+        return n
 
+    def version(self, key: str) -> int:
+        """The history number of the item's current value (0 when it has none): what a
+        command making it passes as `commit(..., base=)`."""
+        return int(self.info(key).get("history", 0))
+
+    @staticmethod
     def _record(
-        self,
+        state: dict[str, Any],
         key: str,
         entry: Mapping[str, Any],
         n: int,
         *,
         issues: list[dict[str, Any]] | None = None,
     ) -> None:
-        self._state["items"][key] = {
+        state["items"][key] = {
             "hash": entry["hash"],
             "inputs": entry["inputs"],
             "origin": entry["origin"],
             "history": n,
             "issues": issues or [],
         }
-        self._save_state()
 
     def remove(self, key: str) -> None:
         """Forget an item (its history stays)."""
-        path = self.path_of(key)
-        if path.exists():
-            path.unlink()
-        self._state["items"].pop(key, None)
-        self._save_state()
+        with self.transaction() as state:
+            path = self.path_of(key)
+            if path.exists():
+                path.unlink()
+            state["items"].pop(key, None)
 
     def history(self, key: str | None = None) -> list[dict[str, Any]]:
         folder = self.root / "history"
@@ -324,37 +412,34 @@ class Project:
         )
         return max(numbers, default=0) + 1
 
-    def _save_state(self) -> None:
-        write_atomic(self.root / "state.json", _dump(self._state))
-
     # -- regeneration rounds (each round of an item uses new seeds) --------------------------
     def round_of(self, key: str) -> int:
-        return int(self._state.setdefault("rounds", {}).get(key, 0))
+        return int(self._state().get("rounds", {}).get(key, 0))
 
     def next_round(self, key: str) -> int:
-        rounds = self._state.setdefault("rounds", {})
-        rounds[key] = int(rounds.get(key, 0)) + 1
-        self._save_state()
-        return int(rounds[key])
+        with self.transaction() as state:
+            rounds = state.setdefault("rounds", {})
+            rounds[key] = int(rounds.get(key, 0)) + 1
+            return int(rounds[key])
 
     # -- exported screenplay files: the hash of what was last written, to spot hand edits ----
     def export_hash(self, name: str) -> str | None:
-        value = self._state.setdefault("exports", {}).get(name)
+        value = self._state().get("exports", {}).get(name)
         return str(value) if value else None
 
     def set_export_hash(self, name: str, value: str) -> None:
-        self._state.setdefault("exports", {})[name] = value
-        self._save_state()
+        with self.transaction() as state:
+            state.setdefault("exports", {})[name] = value
 
     # -- locks -----------------------------------------------------------------------------
     @property
     def locks(self) -> set[str]:
-        return set(self._state["locks"])
+        return set(self._state()["locks"])
 
     def set_lock(self, target: str, locked: bool) -> None:
-        locks = self.locks | {target} if locked else self.locks - {target}
-        self._state["locks"] = sorted(locks)
-        self._save_state()
+        with self.transaction() as state:
+            locks = set(state["locks"])
+            state["locks"] = sorted(locks | {target} if locked else locks - {target})
 
     def is_locked(self, key: str, item: str | None = None) -> bool:
         level = key.split("/")[0]
@@ -366,35 +451,49 @@ class Project:
     def sync(self) -> list[str]:
         """Finish interrupted commits and record files edited by hand. Returns the keys that
         were recorded as human edits."""
-        edited: list[str] = []
-        latest: dict[str, tuple[int, dict[str, Any]]] = {}
-        for entry in self.history():
-            latest[entry["key"]] = (entry["n"], entry)
-        for key in self.keys():
-            value = self.read(key)
-            h = digest(value)
-            known = self._state["items"].get(key, {})
-            if known.get("hash") == h:
-                continue
-            n, entry = latest.get(key, (0, {}))
-            if entry.get("hash") == h and n > known.get("history", 0):
-                self._record(key, entry, n)  # a commit cut short: finish it
-                continue
-            inputs = known.get("inputs", {})
-            self.commit(key, value, {"kind": "human", "via": "file"}, inputs=inputs)
-            edited.append(key)
-        for key in list(self._state["items"]):
-            if not self.path_of(key).exists():  # deleted by hand: generate it again
-                self._state["items"].pop(key)
-                self._save_state()
+        with self.transaction() as state:
+            edited = [key for key in self.keys() if self._sync_one(key, state)]
+            for key in list(state["items"]):
+                if not self.path_of(key).exists():  # deleted by hand: generate it again
+                    state["items"].pop(key)
         return edited
 
+    def _sync_one(self, key: str, state: dict[str, Any]) -> bool:
+        """Bring state.json in line with the item's file (under the lock): finish a commit cut
+        short, or record a hand edit (then True)."""
+        value = self.read(key)
+        if value is None:
+            return False
+        h = digest(value)
+        known = state["items"].get(key, {})
+        if known.get("hash") == h:
+            return False
+        n, entry = self._latest_entry(key)
+        if entry.get("hash") == h and n > known.get("history", 0):
+            self._record(state, key, entry, n)  # a commit cut short: finish it
+            return False
+        inputs = known.get("inputs", {})
+        self.commit(key, value, {"kind": "human", "via": "file"}, inputs=inputs)
+        return True
+
+    def _latest_entry(self, key: str) -> tuple[int, dict[str, Any]]:
+        paths = sorted((self.root / "history").glob(f"*-{key.replace('/', '-')}.json"))
+        for path in reversed(paths):
+            entry = _load_json(path)
+            if entry.get("key") == key:
+                return int(path.name.split("-")[0]), entry
+        return 0, {}
+
     def with_options(self, **changes: Any) -> Project:
-        """Change stored options (e.g. a new default seed) for this and later runs."""
-        self.options = replace(self.options, **changes)
-        meta = _load_json(self.root / "project.json")
-        meta["options"] = {k: getattr(self.options, k) for k in Options.__dataclass_fields__}
-        write_atomic(self.root / "project.json", _dump(meta))
+        """Change stored options (e.g. a new default seed) for this and later runs. The only
+        way options change: running a command never does."""
+        with self.transaction():
+            meta = _load_json(self.root / "project.json")
+            known = Options.__dataclass_fields__
+            stored = Options(**{k: v for k, v in meta.get("options", {}).items() if k in known})
+            self.options = replace(stored, **changes)
+            meta["options"] = {k: getattr(self.options, k) for k in known}
+            write_atomic(self.root / "project.json", _dump(meta))
         return self
 
 
