@@ -32,6 +32,8 @@ COMMANDS: dict[str, str] = {
     "corpus": "writersroom.cli.train:corpus",
     "train": "writersroom.cli.train:train",
     "export-model": "writersroom.cli.train:export_model",
+    "serve": "writersroom.cli.serve:serve",
+    "users": "writersroom.cli.users:users",
 }
 
 

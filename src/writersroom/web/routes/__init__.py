@@ -1,0 +1,1 @@
+"""One router per resource: auth, projects, scripts, comments, versions, collab, pages."""

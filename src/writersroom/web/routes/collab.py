@@ -1,0 +1,127 @@
+"""The websocket /ws/projects/{id}: the y-websocket sync and awareness protocol.
+
+Before the socket is accepted: the Origin must be this server's, the session cookie valid and the
+user a member (else the handshake is refused with HTTP 403 or 401; no socket opens). After:
+    server -> client   sync step 1 (the server's state vector), everyone's presence
+    client -> server   step 1 -> answered with step 2; step 2 / update -> applied, committed,
+                       relayed (editor and owner only; a viewer's or commenter's are dropped);
+                       awareness -> relayed; query awareness -> answered
+Each client's messages are handled one at a time, in order: an update is committed to the store
+before it is relayed and before the next message of that client is read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from writersroom.web import protocol
+from writersroom.web.accounts import at_least, role_of, session_user
+from writersroom.web.deps import COOKIE
+from writersroom.web.rooms import Room, Rooms
+from writersroom.web.security import origin_allowed
+from writersroom.web.settings import WebSettings
+
+router = APIRouter(tags=["collab"])
+log = logging.getLogger("writersroom.web")
+QUEUE = 2048  # messages waiting for a slow client before it is disconnected
+
+
+class Client:
+    """One websocket: its role and a queue drained by its own sender task."""
+
+    def __init__(self, ws: WebSocket, email: str, role: str) -> None:
+        self.ws = ws
+        self.email = email
+        self.role = role
+        self.queue: asyncio.Queue[bytes | None] = asyncio.Queue(QUEUE)
+
+    def push(self, message: bytes) -> None:
+        try:
+            self.queue.put_nowait(message)
+        except asyncio.QueueFull:
+            log.warning("dropping %s: it reads too slowly", self.email)
+            self.queue = asyncio.Queue(1)
+            self.queue.put_nowait(None)
+
+    async def pump(self) -> None:
+        while (message := await self.queue.get()) is not None:
+            await self.ws.send_bytes(message)
+        await self.ws.close(1013, "too slow")
+
+
+def _who(ws: WebSocket, project_id: str) -> tuple[str, str | None] | None:
+    with ws.app.state.sessions() as db:
+        user = session_user(db, ws.cookies.get(COOKIE))
+        if user is None:
+            return None
+        return user.email, role_of(db, project_id, user)
+
+
+async def _refuse(ws: WebSocket, status: int) -> None:
+    if "websocket.http.response" in ws.scope.get("extensions", {}):
+        await ws.send_denial_response(Response(status_code=status))
+    else:
+        await ws.close(4000 + status)
+
+
+@router.websocket("/ws/projects/{project_id}")
+async def collab(ws: WebSocket, project_id: str) -> None:
+    web: WebSettings = ws.app.state.web
+    if not origin_allowed(ws.scope, web.origins):
+        await _refuse(ws, 403)
+        return
+    who = await run_in_threadpool(_who, ws, project_id)
+    if who is None or who[1] is None:
+        await _refuse(ws, 401 if who is None else 403)
+        return
+    await ws.accept()
+    client = Client(ws, who[0], who[1])
+    rooms: Rooms = ws.app.state.rooms
+    room = await rooms.open(project_id, client)
+    sender = asyncio.create_task(client.pump())
+    try:
+        client.push(protocol.step1(room.doc.get_state()))
+        if (presence := room.awareness_message()) is not None:
+            client.push(presence)
+        await _serve(ws, client, room, rooms, web.message_limit)
+    except (WebSocketDisconnect, protocol.ProtocolError) as exc:
+        if isinstance(exc, protocol.ProtocolError):
+            log.info("closing %s: %s", client.email, exc)
+            with contextlib.suppress(Exception):
+                await ws.close(1002, str(exc)[:100])
+    finally:
+        sender.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await sender
+        await rooms.close(room, client)
+
+
+async def _serve(ws: WebSocket, client: Client, room: Room, rooms: Rooms, limit: int) -> None:
+    writer = at_least(client.role, "editor")
+    while True:
+        message = await ws.receive_bytes()
+        if len(message) > limit:
+            await ws.close(1009, "message too big")
+            return
+        frame = protocol.parse(message)
+        if frame.kind == "step1":
+            client.push(protocol.step2(room.doc.get_update(frame.payload)))
+        elif frame.kind in ("step2", "update"):
+            if not writer:
+                if frame.payload != protocol.EMPTY_UPDATE:
+                    log.info("refused an update from %s (%s)", client.email, client.role)
+                continue
+            try:
+                await rooms.apply(room, frame.payload, origin=client)
+            except (ValueError, RuntimeError) as exc:
+                raise protocol.ProtocolError(f"bad update: {exc}") from exc
+        elif frame.kind == "awareness":
+            await rooms.presence(room, frame.payload, client)
+        elif frame.kind == "query" and (presence := room.awareness_message()) is not None:
+            client.push(presence)
