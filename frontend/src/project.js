@@ -114,6 +114,10 @@ export async function openProject(root, id, me) {
     }
   });
   setInterval(setStatus, 1000);
+  // A socket can outlive the network for minutes; when the browser knows it is offline, go
+  // offline at once (edits stay in the Y.Doc and merge when the connection is back).
+  window.addEventListener("offline", () => provider.disconnect());
+  window.addEventListener("online", () => provider.connect());
 
   const presence = h("span.presence", { "aria-label": "Who is here" });
   const showPresence = () => {
