@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from writersroom.screenplay import fountain
 from writersroom.screenplay.model import (
@@ -58,6 +58,7 @@ class Operation:
     scene: int | None = None  # 1-based scene; None: every scene in scope
     character: str = ""  # a cue ("MAYA") or, for replace_text, the text to replace
     value: str = ""  # new name, time, place, scene to move after, beat text, direction
+    request: str = field(default="", compare=False)  # the words that asked for it
 
 
 def in_scope(doc_elements: Sequence[Element], scope: set[int] | None) -> list[bool]:
@@ -193,7 +194,8 @@ def _move(elements: Sequence[Element], scope: set[int] | None, after: str) -> li
     # `after` numbers scenes as they were; find that scene's end among what stays.
     target = int(after)
     ends = {s.number: s.start + 1 + len(s.elements) for s in _scenes(elements)}
-    if target not in ends or moving[ends[target] - 1]:
+    ends[0] = next(s.start for s in _scenes(elements))  # "to the start": before scene 1
+    if target not in ends or (target and moving[ends[target] - 1]):
         return list(elements)
     kept_before = sum(1 for inside in moving[: ends[target]] if not inside)
     return rest[:kept_before] + block + rest[kept_before:]
