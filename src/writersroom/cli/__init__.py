@@ -32,6 +32,9 @@ COMMANDS: dict[str, str] = {
     "corpus": "writersroom.cli.train:corpus",
     "train": "writersroom.cli.train:train",
     "export-model": "writersroom.cli.train:export_model",
+    "revise": "writersroom.cli.revise:revise",
+    "changes": "writersroom.cli.revise:changes",
+    "check": "writersroom.cli.revise:check",
     "serve": "writersroom.cli.serve:serve",
     "users": "writersroom.cli.users:users",
 }
