@@ -1,6 +1,8 @@
 """Conformance of writersroom's screenplay formats against the shared fixture sets.
 
-Run:  python scripts/conformance.py [SHARED_DIR]     (default: ../shared next to the repository)
+Run:  python scripts/conformance.py [SHARED_DIR] [-v] [--thresholds FILE]
+      (SHARED_DIR default: ../shared next to the repository; FILE default:
+      scripts/conformance-thresholds.toml)
 
 Suites (each prints passed/total):
 * reference   the reference parser's element-index assertions (nyousefi/Fountain expectations.json)
@@ -13,17 +15,25 @@ Suites (each prints passed/total):
 Other parsers disagree with the spec and with each other in places (docs/screenplay-format.md marks
 them [impl-defined]); the comparisons normalise what is only a difference of representation
 (whitespace, emphasis markup, parentheses on parentheticals, (CONT'D), merged action paragraphs)
-and count everything else as a failure. Exits 0, also when SHARED_DIR is missing (it says so).
+and count everything else as a failure.
+
+The run is a gate: every figure named in the thresholds file (a suite's pass rate, the pagination
+parity figures) must reach its floor, else it prints what fell short and exits 1. The floors only
+go up (tests/test_conformance.py checks the file's git history): raise one when the code gets
+better. Without SHARED_DIR there is nothing to measure; it says so and exits 0.
 """
 
 from __future__ import annotations
 
+import argparse
 import collections
 import html
 import importlib.util
 import json
+import math
 import re
 import sys
+import tomllib
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -47,6 +57,7 @@ from writersroom.screenplay.model import (
 from writersroom.screenplay.typeset import visible
 
 ROOT = Path(__file__).resolve().parents[1]
+THRESHOLDS = ROOT / "scripts" / "conformance-thresholds.toml"
 Token = tuple[str, str]
 Result = dict[str, Any]
 
@@ -126,6 +137,10 @@ def _compare(name: str, ours: list[Token], theirs: list[Token], failures: list[s
 
 
 # --- suites --------------------------------------------------------------------------------------
+def _missing(path: Path) -> Result:
+    return {"skipped": f"no fixtures at {path}"}
+
+
 _REFERENCE_TYPES = {
     SceneHeading: "Scene Heading",
     Transition: "Transition",
@@ -164,6 +179,8 @@ def _reference_elements(doc: Screenplay) -> list[tuple[str, str]]:
 
 def reference(shared: Path) -> Result:
     base = shared / "fixtures/fountain/nyousefi-reference"
+    if not (base / "expectations.json").is_file():
+        return _missing(base / "expectations.json")
     data = json.loads((base / "expectations.json").read_text(encoding="utf-8"))
     cache: dict[str, list[tuple[str, str]]] = {}
     passed, failures = 0, []
@@ -246,6 +263,8 @@ def _screenplain_tokens(page: str) -> list[Token]:
 
 def screenplain(shared: Path) -> Result:
     base = shared / "fixtures/fountain/screenplain/tests"
+    if not base.is_dir():
+        return _missing(base)
     passed, total, failures = 0, 0, []
     for source in sorted(base.glob("*.fountain")):
         expected = source.with_suffix(".html")
@@ -300,6 +319,8 @@ def _screenplay_tools_tokens(dump: str) -> list[Token]:
 
 def screenplay_tools(shared: Path) -> Result:
     base = shared / "fixtures/fountain/screenplay-tools"
+    if not base.is_dir():
+        return _missing(base)
     passed, total, failures = 0, 0, []
     skip = {"Formatted", "Tags", "Scratch"}  # emphasis-to-HTML dump, #tags, scratch pad
     for source in sorted(base.glob("*.fountain")):
@@ -358,6 +379,8 @@ def jouvence(shared: Path) -> Result:
     except ImportError:
         return {"skipped": "PyYAML is not installed (pip install pyyaml)"}
     base = shared / "fixtures/fountain/jouvence"
+    if not base.is_dir():
+        return _missing(base)
     passed, total, failures = 0, 0, []
     for source in sorted(base.glob("test_*.yaml")):
         for n, case in enumerate(yaml.safe_load_all(source.read_text(encoding="utf-8"))):
@@ -440,6 +463,61 @@ def run(shared: Path) -> dict[str, Result]:
     return {name: suite(shared) for name, suite in SUITES.items()}
 
 
+# --- the gate ------------------------------------------------------------------------------------
+def figures(results: dict[str, Result]) -> dict[str, float]:
+    """The gated figures, each a share in [0, 1]: `pass_rate.SUITE` for every suite that ran
+    cases, and `pagination.*` when Final Draft's references were paginated."""
+    out: dict[str, float] = {}
+    for name, result in results.items():
+        if result.get("total"):
+            out[f"pass_rate.{name}"] = result["passed"] / result["total"]
+    refs = results.get("pagination", {}).get("references") or []
+    if refs:
+        lines = sum(r.get("lines_total", 0) for r in refs)
+        out["pagination.page_counts"] = sum(r["pages"] == r["pages_expected"] for r in refs) / len(
+            refs
+        )
+        out["pagination.min_break_parity"] = min(r["break_parity"] or 0.0 for r in refs)
+        out["pagination.min_first_lines"] = min(
+            r["first_lines_matched"] / r["first_lines_total"] if r["first_lines_total"] else 1.0
+            for r in refs
+        )
+        if lines:
+            out["pagination.lines"] = sum(r.get("lines_matched", 0) for r in refs) / lines
+    probes = results.get("pagination", {}).get("probes") or []
+    if probes:
+        out["pagination.probes"] = sum(bool(p.get("passed")) for p in probes) / len(probes)
+    return out
+
+
+def load_thresholds(path: Path) -> dict[str, float]:
+    """The floors in `path`, flattened to `table.key` names (e.g. `pass_rate.fdx`)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SystemExit(f"conformance: cannot read thresholds {path}: {exc}") from exc
+    floors: dict[str, float] = {}
+    for table, values in data.items():
+        if not isinstance(values, dict):
+            raise SystemExit(f"conformance: {path}: {table} must be a table of figures")
+        for key, value in values.items():
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise SystemExit(f"conformance: {path}: {table}.{key} must be a number")
+            floors[f"{table}.{key}"] = float(value)
+    return floors
+
+
+def check(measured: dict[str, float], floors: dict[str, float]) -> list[str]:
+    """One line per floor not reached (a figure that could not be measured fails too)."""
+    failures = []
+    for name, floor in sorted(floors.items()):
+        if name not in measured:
+            failures.append(f"{name}: not measured (its fixtures are missing), floor {floor:.3f}")
+        elif measured[name] + 1e-9 < floor:
+            failures.append(f"{name}: {measured[name]:.3f} is below the floor {floor:.3f}")
+    return failures
+
+
 def _print_pagination(result: Result) -> None:
     print("pagination         Final Draft page parity (scripts/pagination_parity.py)")
     for ref in result["references"]:
@@ -454,16 +532,8 @@ def _print_pagination(result: Result) -> None:
         print(f"    dialogue-split probes {passed}/{len(probes)} behave as Final Draft does")
 
 
-def main(argv: list[str]) -> int:
-    shared = Path(argv[1]) if len(argv) > 1 else ROOT.parent / "shared"
-    if not (shared / "fixtures").is_dir():
-        print(
-            f"conformance: no fixtures at {shared}/fixtures; nothing to check "
-            "(pass the shared folder as the first argument)"
-        )
-        return 0
-    verbose = "-v" in argv
-    for name, result in run(shared).items():
+def _report(results: dict[str, Result], verbose: bool) -> None:
+    for name, result in results.items():
         if "skipped" in result:
             print(f"{name:18} skipped: {result['skipped']}")
         elif "total" in result:
@@ -475,6 +545,35 @@ def main(argv: list[str]) -> int:
             _print_pagination(result)
         else:
             print(f"{name:18} {json.dumps(result, default=str)[:2000]}")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="conformance.py", description=__doc__.split("\n")[0])
+    parser.add_argument("shared", nargs="?", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print every failure")
+    parser.add_argument("--thresholds", type=Path, default=THRESHOLDS, help="the floors (TOML)")
+    args = parser.parse_args(argv[1:])
+    floors = load_thresholds(args.thresholds)
+    if not (args.shared / "fixtures").is_dir():
+        print(
+            f"conformance: no fixtures at {args.shared}/fixtures; nothing measured, so the "
+            f"{len(floors)} floors in {args.thresholds.name} were not checked "
+            "(pass the shared folder as the first argument)"
+        )
+        return 0
+    results = run(args.shared)
+    _report(results, args.verbose)
+    measured = figures(results)
+    failures = check(measured, floors)
+    if failures:
+        print(f"conformance: {len(failures)} of {len(floors)} floors not reached:")
+        for failure in failures:
+            print(f"    {failure}")
+        return 1
+    raisable = [n for n, f in sorted(floors.items()) if math.floor(measured[n] * 1000) / 1000 > f]
+    print(f"conformance: all {len(floors)} floors reached ({args.thresholds.name})")
+    if raisable:
+        print("    these can be raised: " + ", ".join(f"{n} {measured[n]:.3f}" for n in raisable))
     return 0
 
 
