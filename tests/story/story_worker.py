@@ -5,7 +5,8 @@ slowed down, so tests can start several commands on one project at once.
 
 Waits until GO_FILE exists (so that the commands start together), then runs the command; the
 model sleeps DELAY seconds before each answer, and with STORY_WORKER_HOLD=PATH in the
-environment it answers only once PATH exists (so a test decides when the command ends)."""
+environment it answers only once PATH exists (so a test decides when the command ends), having
+created PATH.asked (so a test knows the command is waiting for the model)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ def main() -> None:
 
     def slow(request: Request) -> str:
         time.sleep(delay)
+        if hold:
+            Path(hold + ".asked").touch()
         while hold and not Path(hold).exists():
             time.sleep(0.01)
         return story_reply(request)

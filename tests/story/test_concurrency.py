@@ -183,6 +183,8 @@ def test_an_edit_made_while_a_scene_is_redrafted_is_kept(drafted):
     slow = start(root, "regenerate", str(root), "drafts", "1", hold=hold)
     (root.parent / "go").touch()
     wait_until_claimed(root, "drafts/1", slow)
+    while not hold.with_name("hold.asked").exists():  # the take is being written
+        time.sleep(0.02)
     story.edit(root, "drafts", "1", text="Maya paints the lamp red.\n\nMAYA TORRES\nThere.\n")
     hold.touch()
     _, err = slow.communicate(timeout=120)

@@ -18,6 +18,7 @@ from writersroom.story.levels import Event
 from writersroom.story.project import LEVELS, Project
 from writersroom.story.scoring import Scorer, simple_score
 from writersroom.story.structures import DEFAULT_STRUCTURE, STRUCTURES
+from writersroom.story.table import level_of_key
 
 
 def open_backend(settings: Settings, spec: str | None, base_url: str | None) -> Backend:
@@ -59,7 +60,7 @@ class Progress:
             self.step_started[event.key] = time.perf_counter()
             click.echo(f"{clock} {event.key} ... {event.text}".rstrip(), err=True)
         elif event.kind == "done":
-            took = time.perf_counter() - self.step_started.get(event.key.split("/")[0], 0.0)
+            took = time.perf_counter() - self.step_started.get(level_of_key(event.key), 0.0)
             head, _, body = event.text.partition("\n")
             click.secho(f"{clock} {event.key} done ({took:.1f}s) {head}", err=True, fg="green")
             if self.stream and body.strip():

@@ -21,8 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from writersroom.story.project import Bible, Project, digest, draft_key
+from writersroom.story.table import LEVELS, MADE, Key
 
-PLAN = ("title", "characters", "beats", "locations", "scenes")  # then drafts/1..N
+PLAN = MADE  # title, characters, beats, locations, scenes; then drafts/1..N
 
 
 def inputs_of(key: str, bible: Bible) -> dict[str, str] | None:
@@ -32,19 +33,10 @@ def inputs_of(key: str, bible: Bible) -> dict[str, str] | None:
         value = bible.get(name)
         return None if value is None else digest(value)
 
-    names = {
-        "logline": (),
-        "structure": (),
-        "title": ("logline",),
-        "characters": ("logline", "title"),
-        "beats": ("logline", "title", "characters", "structure"),
-        "locations": ("logline", "title", "beats"),
-        "scenes": ("logline", "title", "characters", "beats", "locations"),
-    }
-    if key in names:
-        found = {name: h(name) for name in names[key]}
+    number = Key.parse(key).number
+    if number is None:
+        found = {name: h(name) for name in LEVELS[key].inputs}
         return None if None in found.values() else {k: v for k, v in found.items() if v}
-    number = int(key.split("/")[1])
     scenes = {s.number: s for s in bible.scenes or ()}
     outline = scenes.get(number)
     if outline is None or bible.characters is None or bible.locations is None:
@@ -95,7 +87,7 @@ def status_of(project: Project, key: str, bible: Bible) -> Status:
         locked=project.is_locked(key),
         human=info.get("origin", {}).get("kind") == "human"
         and info.get("origin", {}).get("via") != "new",
-        orphan=exists and current is None and key.startswith("drafts/"),
+        orphan=exists and current is None and Key.parse(key).number is not None,
     )
 
 

@@ -20,29 +20,11 @@ from writersroom.story.deps import inputs_of
 from writersroom.story.pipeline import find_item, item_index
 from writersroom.story.project import Project, digest, draft_key, jsonable, level_of
 from writersroom.story.scenetext import format_scene_text, parse_scene_text
+from writersroom.story.table import LEVELS
 from writersroom.story.types import (
-    Beat,
-    Character,
-    Location,
     SceneDraft,
-    SceneOutline,
-    Structure,
     Title,
 )
-
-_ITEM_KINDS: dict[str, Any] = {
-    "characters": Character,
-    "beats": Beat,
-    "locations": Location,
-    "scenes": SceneOutline,
-}
-_LEVEL_KINDS: dict[str, Any] = {
-    "structure": Structure,
-    "characters": tuple[Character, ...],
-    "beats": tuple[Beat, ...],
-    "locations": tuple[Location, ...],
-    "scenes": tuple[SceneOutline, ...],
-}
 
 
 def edit_text(project: Project, level: str, item: str | None = None) -> tuple[str, str]:
@@ -111,7 +93,7 @@ def _edited_level(current: Any, level: str, item: str | None, text: str) -> Any:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ProjectError(f"{level}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
-    kind = _ITEM_KINDS[level] if item is not None else _LEVEL_KINDS[level]
+    kind = LEVELS[level].item if item is not None else LEVELS[level].stored
     try:
         value = TypeAdapter(kind).validate_python(data)
     except ValidationError as exc:

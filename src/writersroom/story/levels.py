@@ -20,6 +20,7 @@ from writersroom.story.draft import SceneContext
 from writersroom.story.grammar import SceneShape
 from writersroom.story.project import Bible, Options, Project
 from writersroom.story.scenetext import tail_lines
+from writersroom.story.table import LEVELS
 from writersroom.story.types import SceneOutline
 
 T = TypeVar("T")
@@ -274,11 +275,8 @@ def replace_item(
     """A whole level with only item `index` (0-based) made anew."""
     fresh, how = make_level(run, level, round_, _unlocked_copy(bible, level))
     items: list[Any] = list(bible.get(level))
-    ident: Callable[[Any], str] = {
-        "characters": lambda c: c.cue,
-        "locations": lambda x: x.name,
-        "beats": lambda b: str(b.number),
-    }[level]
+    ident = LEVELS[level].ident
+    assert ident is not None, f"{level} has no items"
     others = items[:index] + items[index + 1 :]
     pick = fresh[index] if level == "beats" else one_more(others, fresh, ident, prefer=index)
     if pick is None:

@@ -17,7 +17,7 @@ version it replaces, so a hand edit made meanwhile is never overwritten (the tak
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from writersroom.errors import ProjectError
@@ -39,6 +39,7 @@ from writersroom.story.levels import (
 from writersroom.story.project import Bible, Project, draft_key, level_of
 from writersroom.story.scenetext import format_scene_text
 from writersroom.story.scoring import Scorer, simple_score
+from writersroom.story.table import LEVELS, Key
 
 
 def develop(
@@ -131,8 +132,9 @@ def draft_scenes(
     conflicts: list[str] = []
     with project.claim(keys):
         numbers = sorted(n for n in numbers if not (missing_only and project.read(draft_key(n))))
+        bases = {n: project.version(draft_key(n)) for n in numbers}  # what the takes replace
         for start in range(0, len(numbers), size):
-            conflicts += _draft_wave(run, numbers[start : start + size], scorer, rounds)
+            conflicts += _draft_wave(run, numbers[start : start + size], scorer, rounds, bases)
     if conflicts:
         raise ProjectError(
             f"{', '.join(conflicts)} changed by another command or by hand while being "
@@ -140,11 +142,12 @@ def draft_scenes(
         )
 
 
-def _draft_wave(run: Run, part: list[int], scorer: Scorer, rounds: dict[int, int]) -> list[str]:
+def _draft_wave(
+    run: Run, part: list[int], scorer: Scorer, rounds: dict[int, int], bases: dict[int, int]
+) -> list[str]:
     """Draft and commit one wave of scenes; returns the keys whose commit was refused."""
     project, opts = run.project, run.opts
     conflicts = []
-    bases = {n: project.version(draft_key(n)) for n in part}
     bible = project.bible()
     contexts = [scene_context(bible, n, blocks=opts.scene_blocks) for n in part]
     others = [d for n, d in bible.drafts.items() if n not in part]
@@ -246,14 +249,6 @@ def regenerate(
     return changed
 
 
-_IDS: dict[str, Callable[[Any], str]] = {
-    "characters": lambda c: str(c.cue),
-    "locations": lambda x: str(x.name),
-    "beats": lambda b: str(b.number),
-    "scenes": lambda s: str(s.number),
-}
-
-
 def find_item(bible: Bible, level: str, item: str) -> tuple[int, str]:
     """(0-based index, id) of an item: characters by name or cue, locations by name, beats,
     scenes and drafts by number; any of them by 1-based position."""
@@ -263,7 +258,7 @@ def find_item(bible: Bible, level: str, item: str) -> tuple[int, str]:
 
 
 def item_index(items: Sequence[Any], level: str, item: str) -> tuple[int, str]:
-    ident = _IDS.get(level)
+    ident = LEVELS[level].ident if level != "drafts" else None
     if ident is None:
         raise ProjectError(f"{level} has no items: leave out the ID")
     ids = [ident(x) for x in items]
@@ -313,7 +308,7 @@ def _redraft(run: Run, numbers: Sequence[int], scorer: Scorer) -> None:
     """New takes of scenes, each in its next round (new seeds)."""
     with run.project.claim([draft_key(n) for n in numbers]):
         rounds = {n: run.project.next_round(draft_key(n)) for n in numbers}
-        draft_scenes(run, numbers, scorer=scorer, rounds=rounds)
+        draft_scenes(run, numbers, scorer=scorer, rounds=rounds)  # the versions now are replaced
 
 
 def _regenerate_stale(run: Run, scorer: Scorer) -> list[str]:
@@ -343,9 +338,10 @@ def _regenerate_stale(run: Run, scorer: Scorer) -> list[str]:
         if not todo:
             return changed
         first = todo[0]
-        if first.startswith("drafts/"):
-            keys = [k for k in todo if k.startswith("drafts/")]
-            _redraft(run, [int(k.split("/")[1]) for k in keys], scorer)
+        if Key.parse(first).number is not None:
+            numbers = [n for k in todo if (n := Key.parse(k).number) is not None]
+            keys = [draft_key(n) for n in numbers]
+            _redraft(run, numbers, scorer)
         else:
             keys = [first]
             _make(run, first)

@@ -38,6 +38,8 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from writersroom.errors import ProjectError
 from writersroom.files import write_atomic
 from writersroom.story import locking
+from writersroom.story.table import NAMES, Key, level_of_key
+from writersroom.story.table import level_of as level_of  # re-exported: its old home
 from writersroom.story.types import (
     Beat,
     Character,
@@ -50,44 +52,13 @@ from writersroom.story.types import (
 )
 
 FORMAT_VERSION = 1
-LEVELS = ("logline", "structure", "title", "characters", "beats", "locations", "scenes", "drafts")
-_ALIASES = {
-    "character": "characters",
-    "cast": "characters",
-    "beat": "beats",
-    "outline": "beats",
-    "location": "locations",
-    "places": "locations",
-    "scene": "scenes",
-    "scene-list": "scenes",
-    "draft": "drafts",
-    "scene-text": "drafts",
-    "text": "drafts",
-}
-_KINDS: dict[str, Any] = {
-    "logline": Logline,
-    "structure": Structure,
-    "title": Title,
-    "characters": tuple[Character, ...],
-    "beats": tuple[Beat, ...],
-    "locations": tuple[Location, ...],
-    "scenes": tuple[SceneOutline, ...],
-}
+LEVELS = NAMES  # every level, in pipeline order (see table.py)
 _DRAFT_FILE = re.compile(r"^(\d{3,})\.json$")
 _OURS = {".lock", ".busy"}  # lock files, present before a project's first file
 
 
-def level_of(name: str) -> str:
-    """The canonical level for a name or alias; ProjectError lists the levels otherwise."""
-    key = name.strip().lower()
-    key = _ALIASES.get(key, key)
-    if key not in LEVELS:
-        raise ProjectError(f"unknown level {name!r}: use one of {', '.join(LEVELS)}")
-    return key
-
-
 def draft_key(number: int) -> str:
-    return f"drafts/{number}"
+    return str(Key.draft(number))
 
 
 def jsonable(value: Any) -> Any:
@@ -142,8 +113,9 @@ class Bible:
     drafts: Mapping[int, SceneDraft] = field(default_factory=dict)
 
     def get(self, key: str) -> Any:
-        if key.startswith("drafts/"):
-            return self.drafts.get(int(key.split("/")[1]))
+        """A level ("characters", "drafts": all of them) or one scene's draft ("drafts/3")."""
+        if "/" in key:
+            return self.drafts.get(Key.parse(key).number or 0)
         return getattr(self, key)
 
     @property
@@ -270,16 +242,14 @@ class Project:
 
     # -- reading ---------------------------------------------------------------------------
     def path_of(self, key: str) -> Path:
-        if key.startswith("drafts/"):
-            return self.root / "drafts" / f"{int(key.split('/')[1]):03d}.json"
-        return self.root / f"{key}.json"
+        return self.root / Key.parse(key).file
 
     def read(self, key: str) -> Any:
         """The stored value of an item, validated; None when it does not exist yet."""
         path = self.path_of(key)
         if not path.exists():
             return None
-        kind = SceneDraft if key.startswith("drafts/") else _KINDS[key]
+        kind = Key.parse(key).spec.stored
         try:
             return TypeAdapter(kind).validate_python(_load_json(path))
         except ValidationError as exc:
@@ -318,7 +288,7 @@ class Project:
 
     def keys(self) -> list[str]:
         """Every item that exists, in pipeline order."""
-        fixed = [k for k in LEVELS[:-1] if self.path_of(k).exists()]
+        fixed = [k for k in LEVELS if k != "drafts" and self.path_of(k).exists()]
         return fixed + [draft_key(n) for n in self.draft_numbers()]
 
     def info(self, key: str) -> dict[str, Any]:
@@ -442,7 +412,7 @@ class Project:
             state["locks"] = sorted(locks | {target} if locked else locks - {target})
 
     def is_locked(self, key: str, item: str | None = None) -> bool:
-        level = key.split("/")[0]
+        level = level_of_key(key)
         return bool({key, level} & self.locks) or (
             item is not None and f"{level}/{item}" in self.locks
         )
