@@ -1,7 +1,9 @@
 """Making each level of the bible with the model: seeds, retries, provenance, and locked items.
 
 `make_level(run, key, round_)` returns the new value for a level and its origin (model, seeds,
-prompts, raw outputs). Retries use the next seed. Items locked inside a list level (one
+prompts, raw outputs); it calls the same public step functions users call (`write_title`,
+`cast_characters`, `outline_beats`, `scout_locations`) through a `Tap` on the run's backend.
+Retries use the next seed. Items locked inside a list level (one
 character, beat, location or scene) are kept as they are; the model fills in the rest.
 """
 
@@ -9,12 +11,12 @@ from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal, TypeVar
 
 from writersroom.errors import GenerationError
-from writersroom.llm.base import Backend, Completion, Request, collect, complete_many
+from writersroom.llm.base import Backend, Completion, Delta, Request, collect, complete_many
 from writersroom.story import beats, characters, locations, scenes, title
 from writersroom.story.draft import SceneContext
 from writersroom.story.grammar import SceneShape
@@ -90,17 +92,36 @@ def origin(run: Run, calls: Sequence[tuple[Request, str]], **extra: Any) -> dict
     }
 
 
+class Tap:
+    """The run's backend as a public step function sees it: text is streamed to the listener,
+    and each call (prompt and raw output) is kept for the item's provenance."""
+
+    def __init__(self, run: Run, key: str) -> None:
+        self.run, self.key = run, key
+        self.name = getattr(run.backend, "name", type(run.backend).__name__)
+        self.calls: list[tuple[Request, str]] = []
+
+    def stream(self, request: Request) -> Iterator[Delta]:
+        parts = []
+        for delta in self.run.backend.stream(request):
+            if delta.text:
+                self.run.emit("delta", self.key, delta.text)
+                parts.append(delta.text)
+            yield delta
+        self.calls.append((request, "".join(parts)))
+
+
 def ask(
-    run: Run, key: str, round_: int, make: Callable[[int], Request], parse: Callable[[str], T]
+    run: Run, key: str, round_: int, step: Callable[[Backend, int], T]
 ) -> tuple[T, dict[str, Any]]:
-    """Call and parse, retrying with the next seed on unusable output."""
+    """Run a public step function (`step(backend, seed)`), retrying with the next seed when
+    its output is unusable. Returns its value and provenance."""
     tries = max(run.opts.retries, 3) + 1
     error: GenerationError | None = None
     for n in range(tries):
-        request = make(run.seed(key, round_, n))
-        text = run.call(key, request).text
+        tap = Tap(run, key)
         try:
-            return parse(text), origin(run, [(request, text)], attempts=n + 1)
+            return step(tap, run.seed(key, round_, n)), origin(run, tap.calls, attempts=n + 1)
         except GenerationError as exc:
             error = exc
             run.emit("retry", key, str(exc))
@@ -123,69 +144,67 @@ def _keep(
     return out
 
 
-def make_level(run: Run, key: str, round_: int, bible: Bible) -> tuple[Any, dict[str, Any]]:
+Made = tuple[Any, dict[str, Any]]  # a level's new value and its provenance
+
+
+def make_level(run: Run, key: str, round_: int, bible: Bible) -> Made:
     """A fresh value for a whole level (locked items inside it are kept)."""
-    opts, project = run.opts, run.project
-    if key == "title":
-        return ask(
-            run,
-            key,
-            round_,
-            lambda s: title.title_request(bible.logline, seed=s),
-            lambda t: title.parse_title(t, bible.logline),
-        )
-    if key == "characters":
-        count = max(opts.characters, len(bible.characters or ()))
-        cast, how = ask(
-            run,
-            key,
-            round_,
-            lambda s: characters.cast_request(bible.logline, bible.title, count=count, seed=s),
-            lambda t: characters.parse_cast(t, count=count),
-        )
-        return tuple(
-            _keep(bible.characters, cast, lambda c: project.is_locked(key, c.cue), lambda c: c.cue)
-        ), how
-    if key == "beats":
-        assert bible.characters is not None, "characters come before beats"
-        cast_ = bible.characters
-        new, how = ask(
-            run,
-            key,
-            round_,
-            lambda s: beats.beats_request(
-                bible.logline, cast_, bible.structure, title=bible.title, seed=s
-            ),
-            lambda t: beats.parse_beats(t, bible.structure),
-        )
-        old = {b.number: b for b in bible.beats or ()}
-        return tuple(
-            old[b.number] if b.number in old and project.is_locked(key, str(b.number)) else b
-            for b in new
-        ), how
-    if key == "locations":
-        assert bible.beats is not None, "beats come before locations"
-        beats_, count = bible.beats, max(opts.location_count, len(bible.locations or ()))
-        found, how = ask(
-            run,
-            key,
-            round_,
-            lambda s: locations.locations_request(
-                bible.logline, beats_, title=bible.title, count=count, seed=s
-            ),
-            lambda t: locations.parse_locations(t, minimum=min(count, 2)),
-        )
-        return tuple(
-            _keep(
-                bible.locations,
-                found,
-                lambda loc: project.is_locked(key, loc.name),
-                lambda loc: loc.name,
-            )
-        ), how
-    if key == "scenes":
-        return plan(run, round_, bible, range(1, opts.scenes + 1))
-    raise AssertionError(f"not a generated level: {key}")
+    return _MAKERS[key](run, round_, bible)
+
+
+def _title(run: Run, round_: int, bible: Bible) -> Made:
+    return ask(run, "title", round_, lambda b, s: title.write_title(bible.logline, b, seed=s))
+
+
+def _characters(run: Run, round_: int, bible: Bible) -> Made:
+    count = max(run.opts.characters, len(bible.characters or ()))
+    cast, how = ask(
+        run,
+        "characters",
+        round_,
+        lambda b, s: characters.cast_characters(
+            bible.logline, b, title=bible.title, count=count, seed=s
+        ),
+    )
+    locked = lambda c: run.project.is_locked("characters", c.cue)  # noqa: E731
+    return tuple(_keep(bible.characters, cast, locked, lambda c: c.cue)), how
+
+
+def _beats(run: Run, round_: int, bible: Bible) -> Made:
+    assert bible.characters is not None, "characters come before beats"
+    cast_ = bible.characters
+    new, how = ask(
+        run,
+        "beats",
+        round_,
+        lambda b, s: beats.outline_beats(
+            bible.logline, cast_, bible.structure, b, title=bible.title, seed=s
+        ),
+    )
+    old = {b.number: b for b in bible.beats or ()}
+    return tuple(
+        old[b.number] if b.number in old and run.project.is_locked("beats", str(b.number)) else b
+        for b in new
+    ), how
+
+
+def _locations(run: Run, round_: int, bible: Bible) -> Made:
+    assert bible.beats is not None, "beats come before locations"
+    beats_, count = bible.beats, max(run.opts.location_count, len(bible.locations or ()))
+    found, how = ask(
+        run,
+        "locations",
+        round_,
+        lambda b, s: locations.scout_locations(
+            bible.logline, beats_, b, title=bible.title, count=count, seed=s
+        ),
+    )
+    locked = lambda x: run.project.is_locked("locations", x.name)  # noqa: E731
+    return tuple(_keep(bible.locations, found, locked, lambda x: x.name)), how
+
+
+def _scenes(run: Run, round_: int, bible: Bible) -> Made:
+    return plan(run, round_, bible, range(1, run.opts.scenes + 1))
 
 
 def plan(
@@ -291,6 +310,16 @@ def _unlocked_copy(bible: Bible, level: str) -> Bible:
     # Regenerating one item asks for a whole fresh level, so ignore the existing one.
     changes: dict[str, Any] = {level: None}
     return replace(bible, **changes)
+
+
+# how each level the model makes is made (the levels are declared in table.py)
+_MAKERS: dict[str, Callable[[Run, int, Bible], Made]] = {
+    "title": _title,
+    "characters": _characters,
+    "beats": _beats,
+    "locations": _locations,
+    "scenes": _scenes,
+}
 
 
 def add_item(level: str, bible: Bible, run: Run, round_: int) -> tuple[Any, dict[str, Any]]:
