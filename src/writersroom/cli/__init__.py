@@ -37,6 +37,9 @@ COMMANDS: dict[str, str] = {
     "check": "writersroom.cli.revise:check",
     "serve": "writersroom.cli.serve:serve",
     "users": "writersroom.cli.users:users",
+    "voices": "writersroom.cli.voices:voices",
+    "dialogue": "writersroom.cli.voices:dialogue",
+    "style": "writersroom.cli.voices:style",
 }
 
 
