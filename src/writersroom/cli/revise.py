@@ -15,9 +15,9 @@ from writersroom.errors import FormatError
 from writersroom.llm.base import Backend, Delta, Request
 from writersroom.llm.registry import get_backend
 from writersroom.revise import api
-from writersroom.revise.changes import describe
 from writersroom.revise.continuity import to_data
 from writersroom.revise.store import load, save
+from writersroom.revise.tracking import describe
 
 
 class _OnFirstUse:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from writersroom.errors import FormatError
 from writersroom.llm.base import Backend, complete
-from writersroom.revise import changes as tracked
+from writersroom.revise import tracking as tracked
 from writersroom.revise.continuity import Finding
 from writersroom.revise.continuity import check as check_rules
 from writersroom.revise.plan import load_prompt, revise, run_plan

@@ -20,7 +20,7 @@ from importlib import resources
 
 from writersroom.errors import GenerationError
 from writersroom.llm.base import Backend, complete
-from writersroom.revise import changes
+from writersroom.revise import tracking
 from writersroom.revise.ops import Operation, apply
 from writersroom.screenplay import fountain
 from writersroom.screenplay.model import Dialogue, Element, Screenplay
@@ -81,11 +81,17 @@ _PLACE = re.compile(
     re.I,
 )
 _NEW_NAME = re.compile(r"\b(?:to|as|into|call(?:ed)?\s+\w+)\s+([A-Za-z][\w'-]*(?: [A-Z][\w'-]*)?)")
-_DIRECTION = re.compile(r"\b((?:more|less)\s+\w+|\w+(?:ier|er))\b", re.I)
+_DIRECTION = re.compile(
+    r"\b((?:more|less)\s+\w+|\w+ier|darker|lighter|shorter|longer|tenser|warmer|colder|meaner|"
+    r"kinder|softer|harder|louder|quieter|sharper|bolder|calmer|crueler|gentler|tighter|smarter|"
+    r"sadder|sweeter|faster|slower|simpler|clearer|stronger|weaker|tougher|cooler|wilder|bigger|"
+    r"smaller|ruder|nicer|colder|bitterer|blunter|fiercer|grimmer|madder)\b",
+    re.I,
+)
 _REWORD = re.compile(
     r"\b(rewrite|reword|punch up|dialogue|argument|conversation|exchange|lines|tone|voice)\b", re.I
 )
-_NOT_DIRECTION = {"after", "other", "never", "ever", "under", "over", "water", "later", "answer"}
+_NOT_DIRECTION = {"earlier", "more scenes", "less time"}
 
 
 def clauses(instruction: str) -> list[str]:
@@ -127,12 +133,15 @@ def _direction(clause: str) -> str:
 
 
 def candidates(doc: Screenplay, clause: str, scope: set[int] | None = None) -> list[Operation]:
-    """The operations `clause` could mean in `doc`, most likely first (at most 8)."""
+    """The operations `clause` could mean in `doc`, most likely first (at most 24)."""
     target = _TARGET.search(clause)
     rest = clause[: target.start()] + clause[target.end() :] if target else clause
     refs = _scene_refs(doc, rest)
     if scope is not None:
-        refs = [n for n in refs if n in scope] or ([] if refs else sorted(scope))
+        inside = [n for n in refs if n in scope]
+        if refs and not inside:
+            return []  # the clause is about scenes outside the scope: nothing to do
+        refs = inside or sorted(scope)
     one_scene: list[int | None] = list(refs) or [None]
     mentioned = _mentioned(doc, clause)
     gate = {op: bool(rx.search(clause)) for op, rx in _GATES.items()}
@@ -172,12 +181,12 @@ def candidates(doc: Screenplay, clause: str, scope: set[int] | None = None) -> l
         text = next((a or b for a, b in quoted), "")
         out += [Operation("insert_beat", n, value=text) for n in one_scene if n is not None]
     direction = _direction(clause)
-    if mentioned and not gate["rename_character"]:
+    rewording = bool(_REWORD.search(clause)) or direction != clause
+    if mentioned and rewording and not gate["rename_character"]:
         out += [Operation("rewrite_lines", n, c, direction) for c in mentioned for n in one_scene]
-    rewording = _REWORD.search(clause) or direction != clause
     if (refs or scope is not None) and (rewording or not out):
         out += [Operation("rewrite_dialogue", n, value=direction) for n in one_scene]
-    return [replace(o, request=clause) for o in dict.fromkeys(out)][:8]
+    return [replace(o, request=clause) for o in dict.fromkeys(out)][:24]
 
 
 def _speakers(doc: Screenplay, refs: Sequence[int]) -> list[str]:
@@ -258,9 +267,14 @@ def plan(
     was). Raises GenerationError when no clause names something to change."""
     chosen = []
     for clause in clauses(instruction):
-        options = candidates(doc, clause, scope)
-        if options:
-            chosen.append(choose(doc, clause, options, backend, seed=seed))
+        # Options that differ only in their scene are one choice: "cut scenes 2-3" cuts both.
+        groups: dict[tuple[str, str, str], list[Operation]] = {}
+        for option in candidates(doc, clause, scope):
+            groups.setdefault((option.op, option.character, option.value), []).append(option)
+        if groups:
+            firsts = [group[0] for group in groups.values()]
+            pick = choose(doc, clause, firsts, backend, seed=seed)
+            chosen += groups[(pick.op, pick.character, pick.value)]
     if not chosen:
         raise GenerationError(
             "found nothing to change; name the scene (--scene N) or the character and what to "
@@ -298,8 +312,8 @@ def run_plan(
             op = replace(op, value=write_beat(backend, doc, op, seed=seed))
         elements = apply(elements, op, scope, rewrite)
         steps.append((op.op, elements))
-    revision = changes.new_revision_set(doc, date=date, label=label)
-    return changes.track(doc, steps, revision)
+    revision = tracking.new_revision_set(doc, date=date, label=label)
+    return tracking.track(doc, steps, revision)
 
 
 def revise(

@@ -9,35 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from writersroom.errors import FormatError
-from writersroom.revise import changes, store
+from writersroom.revise import store, tracking
 from writersroom.revise.ops import Operation, apply
 from writersroom.screenplay import fdx, fountain, jsonformat
 from writersroom.screenplay.model import Action, Dialogue, SceneHeading, Screenplay
 
-SCRIPT = """Title: Rain
-
-EXT. PIER - NIGHT
-
-Mara waits. Joe runs up, soaked.
-
-JOE
-I came. I said I would. I always do.
-
-MARA
-(quietly)
-You're late, Joe.
-
-INT. DINER - DAY
-
-Joe and Mara share a booth.
-
-JOE
-Coffee?
-
-EXT. ROAD - DAY
-
-Joe drives away.
-"""
+SCRIPT = (Path(__file__).parent / "rain.fountain").read_text(encoding="utf-8")
 
 
 def revised(doc: Screenplay) -> Screenplay:
@@ -50,14 +27,14 @@ def revised(doc: Screenplay) -> Screenplay:
     ):
         elements = apply(elements, op)
         steps.append((op.op, elements))
-    return changes.track(doc, steps, changes.new_revision_set(doc, date="2026-12-04"))
+    return tracking.track(doc, steps, tracking.new_revision_set(doc, date="2026-12-04"))
 
 
 def test_track_marks_changed_elements_and_lists_them() -> None:
     doc = fountain.parse(SCRIPT)
     out = revised(doc)
     assert out.revisions[0].color == "Blue" and out.revisions[0].date == "2026-12-04"
-    views = changes.describe(out)
+    views = tracking.describe(out)
     ops = {v.op for v in views}
     assert ops == {"rename_character", "set_time", "cut_scene"}
     cut = next(v for v in views if v.op == "cut_scene")
@@ -73,8 +50,8 @@ def test_track_marks_changed_elements_and_lists_them() -> None:
 def test_reject_all_restores_and_accept_all_keeps() -> None:
     doc = fountain.parse(SCRIPT)
     out = revised(doc)
-    assert changes.reject(out) == doc
-    kept = changes.accept(out)
+    assert tracking.reject(out) == doc
+    kept = tracking.accept(out)
     assert kept.changes == () and kept.elements == out.elements and kept.revisions
 
 
@@ -82,17 +59,17 @@ def test_reject_some_then_the_rest() -> None:
     doc = fountain.parse(SCRIPT)
     out = revised(doc)
     first = out.changes[0].id
-    partly = changes.reject(out, [first])
+    partly = tracking.reject(out, [first])
     assert len(partly.changes) == len(out.changes) - 1
-    assert changes.reject(partly) == doc
+    assert tracking.reject(partly) == doc
     with pytest.raises(FormatError, match=r"no change 9\.9"):
-        changes.reject(out, ["9.9"])
+        tracking.reject(out, ["9.9"])
 
 
 def test_track_refuses_pending_changes() -> None:
     out = revised(fountain.parse(SCRIPT))
     with pytest.raises(FormatError, match="accept or reject"):
-        changes.track(out, [], changes.new_revision_set(out))
+        tracking.track(out, [], tracking.new_revision_set(out))
 
 
 @pytest.mark.parametrize("suffix", [".fdx", ".json", ".fountain"])
@@ -102,7 +79,7 @@ def test_changes_survive_each_format(tmp_path: Path, suffix: str) -> None:
     path = store.save(out, tmp_path / f"rain{suffix}")
     back = store.load(path)
     assert back == out
-    assert changes.reject(back).elements == doc.elements
+    assert tracking.reject(back).elements == doc.elements
 
 
 def test_fdx_carries_final_drafts_own_marks() -> None:
@@ -156,10 +133,10 @@ def test_property_reject_all_gives_back_the_original(elements, operations) -> No
     for op in operations:
         current = apply(current, op)
         steps.append((op.op, current))
-    out = changes.track(doc, steps, changes.new_revision_set(doc))
+    out = tracking.track(doc, steps, tracking.new_revision_set(doc))
     assert [marked_free(e) for e in out.elements] == current
-    assert changes.reject(out) == doc
-    assert changes.reject(jsonformat.parse(jsonformat.render(out))) == doc
+    assert tracking.reject(out) == doc
+    assert tracking.reject(jsonformat.parse(jsonformat.render(out))) == doc
 
 
 def marked_free(element):
