@@ -3,6 +3,8 @@ process on a free 127.0.0.1 port, users and their logged-in clients (helpers in 
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,8 +14,10 @@ pytest.importorskip(
     "fastapi", reason="the web extra is not installed: pip install 'writersroom[web]'"
 )
 
+import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from websupport import ORIGIN, PASSWORD, Server, make_user, server_for
+from websupport import ORIGIN, PASSWORD, Server, free_port, make_user, server_for
 
 from writersroom.config import load_settings
 from writersroom.web.app import create_app
@@ -57,3 +61,26 @@ def server(web: WebSettings) -> Iterator[Server]:
     live = server_for(web.settings.home, web.db_url).start()
     yield live
     live.stop()
+
+
+@pytest.fixture
+def serve_app():
+    """serve_app(web) -> (url, app): the app served by uvicorn in a thread (app.state in reach)."""
+    servers = []
+
+    def _serve(web: WebSettings) -> tuple[str, FastAPI]:
+        app = create_app(web)
+        port = free_port()
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        while not server.started:
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{port}", app
+
+    yield _serve
+    for server, thread in servers:
+        server.should_exit = True
+        thread.join(10)

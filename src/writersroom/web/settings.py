@@ -21,6 +21,7 @@ class WebSettings:
     compact_every: int = 200  # stored updates per project before they become a snapshot
     secure_cookies: bool = False  # set the cookie's Secure flag (serve behind HTTPS)
     ai_workers: int = 2  # threads for blocking model jobs
+    recheck_seconds: float = 5.0  # a websocket write re-reads session and role after this long
 
 
 def web_settings(

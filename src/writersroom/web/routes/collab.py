@@ -7,7 +7,9 @@ user a member (else the handshake is refused with HTTP 403 or 401; no socket ope
                        relayed (editor and owner only; a viewer's or commenter's are dropped);
                        awareness -> relayed; query awareness -> answered
 Each client's messages are handled one at a time, in order: an update is committed to the store
-before it is relayed and before the next message of that client is read.
+before it is relayed and before the next message of that client is read. A write more than
+`recheck_seconds` after the last check re-reads the session and the role first (a logout or a
+role change reaches open sockets); a revoked socket is closed with 4401 or 4403.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
@@ -89,7 +92,9 @@ async def collab(ws: WebSocket, project_id: str) -> None:
         client.push(protocol.step1(room.doc.get_state()))
         if (presence := room.awareness_message()) is not None:
             client.push(presence)
-        await _serve(ws, client, room, rooms, web.message_limit)
+        await _serve(ws, client, room, rooms, web)
+    except _Revoked as exc:
+        await ws.close(exc.code, "session ended or membership removed")
     except (WebSocketDisconnect, protocol.ProtocolError) as exc:
         if isinstance(exc, protocol.ProtocolError):
             log.info("closing %s: %s", client.email, exc)
@@ -102,18 +107,37 @@ async def collab(ws: WebSocket, project_id: str) -> None:
         await rooms.close(room, client)
 
 
-async def _serve(ws: WebSocket, client: Client, room: Room, rooms: Rooms, limit: int) -> None:
-    writer = at_least(client.role, "editor")
+class _Revoked(Exception):
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+
+async def _recheck(ws: WebSocket, client: Client, project_id: str) -> None:
+    """Follow a logout or a role change made while the socket is open."""
+    who = await run_in_threadpool(_who, ws, project_id)
+    if who is None or who[1] is None:
+        raise _Revoked(4401 if who is None else 4403)
+    client.role = who[1]
+
+
+async def _serve(ws: WebSocket, client: Client, room: Room, rooms: Rooms, web: WebSettings) -> None:
+    checked = time.monotonic()
     while True:
         message = await ws.receive_bytes()
-        if len(message) > limit:
+        if len(message) > web.message_limit:
             await ws.close(1009, "message too big")
             return
         frame = protocol.parse(message)
         if frame.kind == "step1":
             client.push(protocol.step2(room.doc.get_update(frame.payload)))
         elif frame.kind in ("step2", "update"):
-            if not writer:
+            if (
+                time.monotonic() - checked > web.recheck_seconds
+                and frame.payload != protocol.EMPTY_UPDATE
+            ):
+                await _recheck(ws, client, room.project_id)
+                checked = time.monotonic()
+            if not at_least(client.role, "editor"):
                 if frame.payload != protocol.EMPTY_UPDATE:
                     log.info("refused an update from %s (%s)", client.email, client.role)
                 continue
