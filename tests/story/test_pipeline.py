@@ -5,7 +5,7 @@ import json
 import pytest
 from fakestory import StoryFake
 
-from writersroom.errors import BackendUnavailable, ProjectError
+from writersroom.errors import BackendUnavailable, GenerationError, ProjectError
 from writersroom.screenplay import fountain
 from writersroom.screenplay.model import Dialogue, SceneHeading
 from writersroom.story import editing
@@ -183,3 +183,18 @@ def test_a_hand_edited_screenplay_file_is_backed_up_before_it_is_rewritten(make_
     assert (project.root / "screenplay.fountain.~1~").read_text() == "my own rewrite\n"
     regenerate(project, StoryFake(), "title")
     assert not (project.root / "screenplay.fountain.~2~").exists()
+
+
+def test_a_regeneration_cut_short_uses_the_same_seeds_when_run_again(make_project, fake):
+    project, clean = make_project(scenes=1), make_project("clean", scenes=1)
+    develop(project, fake)
+    develop(clean, StoryFake())
+    with pytest.raises(BackendUnavailable):  # as if killed: the round is not used up
+        regenerate(project, StoryFake(fail_after=0), "title")
+    regenerate(project, StoryFake(), "title")
+    regenerate(clean, StoryFake(), "title")
+    assert project.read("title") == clean.read("title")
+    assert project.round_of("title") == clean.round_of("title") == 1
+    with pytest.raises(GenerationError):  # unusable output uses the round up: new seeds next
+        regenerate(project, StoryFake(lambda request: "Title: ?"), "title")
+    assert project.round_of("title") == 2

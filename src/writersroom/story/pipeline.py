@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from writersroom.errors import ProjectError
+from writersroom.errors import GenerationError, ProjectError
 from writersroom.llm.base import Backend, Completion, Request, complete_many
 from writersroom.story.assemble import OUTPUTS, assemble, missing_drafts, write_output
 from writersroom.story.deps import PLAN, inputs_of, statuses
@@ -75,24 +75,32 @@ def resume(project: Project, backend: Backend, **options: Any) -> Bible:
 
 def _make(run: Run, key: str, *, item: int | None = None, missing_only: bool = False) -> None:
     """Make a level (or one item of it) and commit it. `missing_only`: resuming, so the seeds
-    of the current round and nothing if another command made it meanwhile; otherwise a new
-    round (new seeds) replacing the current value."""
+    of the current round and nothing if another command made it meanwhile; otherwise the next
+    round (new seeds) replacing the current value. A round is used up by its commit or by
+    unusable output, not by a crash: a command killed and run again uses the same seeds (and
+    the response cache answers what was already asked)."""
     project = run.project
     with project.claim([key]):
         if missing_only and project.read(key) is not None:
             run.emit("skip", key, "made by another command")
             return
         base = project.version(key)
-        round_ = project.round_of(key) if missing_only else project.next_round(key)
+        round_ = project.round_of(key) + (0 if missing_only else 1)
         bible = project.bible()
         run.emit("start", key)
-        if item is not None and key == "scenes":
-            value, how = plan(run, round_, bible, [item])
-        elif item is not None:
-            value, how = replace_item(key, bible, run, round_, item)
-        else:
-            value, how = make_level(run, key, round_, bible)
-        project.commit(key, value, how, inputs=inputs_of(key, bible) or {}, base=base)
+        try:
+            if item is not None and key == "scenes":
+                value, how = plan(run, round_, bible, [item])
+            elif item is not None:
+                value, how = replace_item(key, bible, run, round_, item)
+            else:
+                value, how = make_level(run, key, round_, bible)
+        except GenerationError:
+            if not missing_only:
+                project.use_round(key, round_)  # running it again tries new seeds
+            raise
+        inputs = inputs_of(key, bible) or {}
+        project.commit(key, value, how, inputs=inputs, base=base, round_=round_)
     run.emit("done", key, _summary(value))
 
 
@@ -185,6 +193,7 @@ def _draft_wave(
                 inputs=inputs_of(key, bible) or {},
                 issues=[i.model_dump() for i in take.issues],
                 base=bases[ctx.number],
+                round_=round_of[ctx.number],
             )
         except ProjectError as exc:
             run.emit("skip", key, str(exc))
@@ -307,8 +316,8 @@ def _regenerate(run: Run, level: str, item: str | None, scorer: Scorer) -> list[
 def _redraft(run: Run, numbers: Sequence[int], scorer: Scorer) -> None:
     """New takes of scenes, each in its next round (new seeds)."""
     with run.project.claim([draft_key(n) for n in numbers]):
-        rounds = {n: run.project.next_round(draft_key(n)) for n in numbers}
-        draft_scenes(run, numbers, scorer=scorer, rounds=rounds)  # the versions now are replaced
+        rounds = {n: run.project.round_of(draft_key(n)) + 1 for n in numbers}  # used on commit
+        draft_scenes(run, numbers, scorer=scorer, rounds=rounds)
 
 
 def _regenerate_stale(run: Run, scorer: Scorer) -> list[str]:

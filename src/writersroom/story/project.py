@@ -305,11 +305,13 @@ class Project:
         inputs: Mapping[str, str],
         issues: list[dict[str, Any]] | None = None,
         base: int | None = None,
+        round_: int | None = None,
     ) -> int:
         """Store a new value for an item with its origin and the input hashes it was made from.
         `base`: the version (history number, 0 for none) the value was made to replace; when
         another command or a hand edit changed the item since, nothing is stored and
-        ProjectError says so. Returns the new version's history number."""
+        ProjectError says so. `round_`: the regeneration round the value was made in, now
+        used up. Returns the new version's history number."""
         entry = {
             "key": key,
             "time": _now(),
@@ -332,6 +334,8 @@ class Project:
             write_atomic(self.root / "history" / name, _dump(entry))
             write_atomic(self.path_of(key), _dump(jsonable(value)))
             self._record(state, key, entry, n, issues=issues)
+            if round_ is not None:
+                self._use_round(state, key, round_)
         return n
 
     def version(self, key: str) -> int:
@@ -387,10 +391,21 @@ class Project:
         return int(self._state().get("rounds", {}).get(key, 0))
 
     def next_round(self, key: str) -> int:
+        """Use up the next round now (its seeds are never used again)."""
         with self.transaction() as state:
-            rounds = state.setdefault("rounds", {})
-            rounds[key] = int(rounds.get(key, 0)) + 1
-            return int(rounds[key])
+            round_ = int(state.get("rounds", {}).get(key, 0)) + 1
+            self._use_round(state, key, round_)
+            return round_
+
+    def use_round(self, key: str, round_: int) -> None:
+        """Record that a round was used up without a commit (its output was unusable)."""
+        with self.transaction() as state:
+            self._use_round(state, key, round_)
+
+    @staticmethod
+    def _use_round(state: dict[str, Any], key: str, round_: int) -> None:
+        rounds = state.setdefault("rounds", {})
+        rounds[key] = max(int(rounds.get(key, 0)), round_)
 
     # -- exported screenplay files: the hash of what was last written, to spot hand edits ----
     def export_hash(self, name: str) -> str | None:
