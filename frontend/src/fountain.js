@@ -246,7 +246,9 @@ const setPending = StateEffect.define();
 export const pending = StateField.define({
   create: () => null,
   update(value, tr) {
-    for (const e of tr.effects) if (e.is(setPending)) return e.value;
+    for (const e of tr.effects) {
+      if (e.is(setPending)) return e.value && { ...e.value, pos: tr.state.doc.lineAt(e.value.pos).from };
+    }
     if (!value) return value;
     const at = tr.changes.mapPos(value.pos);
     const head = tr.state.selection.main.head;
@@ -285,8 +287,11 @@ function enter(view) {
   const sel = state.selection.main;
   if (!sel.empty || state.readOnly) return false;
   const line = state.doc.lineAt(sel.head);
-  if (sel.head !== line.to) return false;
-  switch (currentElement(state)) {
+  const element = line.text.trim() === "" ? "empty" : currentElement(state);
+  if (element === "paren" && line.text.slice(sel.head - line.from).trim() === ")") {
+    view.dispatch({ selection: EditorSelection.cursor(line.to) }); // Enter inside "(...)" leaves it
+  } else if (sel.head !== line.to) return false;
+  switch (element) {
     case "cue":
     case "paren":
       return insertAndPend(view, "\n", "dialogue");
@@ -323,7 +328,7 @@ function tab(view) {
     });
     return true;
   };
-  if (element === "empty") {
+  if (text.trim() === "") {
     const p = state.field(pending);
     const now = p && state.doc.lineAt(p.pos).number === line.number ? p.type : "action";
     const next = CYCLE[(CYCLE.indexOf(now) + 1) % CYCLE.length] || "cue";

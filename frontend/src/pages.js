@@ -32,6 +32,13 @@ export const pageBreaks = StateField.define({
   provide: (field) => EditorView.decorations.from(field),
 });
 
+/** The page breaks shown now: [{page, pos}] (pos: the start of the page's first line). */
+export function breakPositions(state) {
+  const out = [];
+  for (const iter = state.field(pageBreaks).iter(); iter.value; iter.next()) out.push({ page: iter.value.spec.widget.page, pos: iter.from });
+  return out;
+}
+
 /** Code-point offsets (Python) -> UTF-16 offsets (JavaScript) in `text`. */
 function utf16Offsets(text, offsets) {
   if (!/[\uD800-\uDFFF]/.test(text)) return offsets;

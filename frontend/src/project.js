@@ -14,7 +14,7 @@ import { api, projectPath } from "./api.js";
 import { h, fill } from "./dom.js";
 import { header } from "./header.js";
 import { elements, fountainHighlight, elementCycling, fountainCompletions, currentElement, elementName } from "./fountain.js";
-import { pageBreaks, pageCounter } from "./pages.js";
+import { breakPositions, pageBreaks, pageCounter } from "./pages.js";
 import { reviewDecorations, commentsPanel, suggestionsPanel } from "./review.js";
 import { scenesPanel, cardsPanel, titlePanel } from "./outline.js";
 import { versionsPanel } from "./versions.js";
@@ -89,14 +89,15 @@ export async function openProject(root, id, me) {
         pageBreaks,
         reviewDecorations,
         EditorView.updateListener.of((update) => {
-          if (update.docChanged || update.selectionSet) elementLabel.textContent = elementName(currentElement(update.state));
+          elementLabel.textContent = elementName(currentElement(update.state));
           for (const fn of updateHooks) fn(update);
         }),
       ],
     }),
   });
   ctx.view = view;
-  window.writersroom = { view, ydoc, provider, ctx }; // for the browser tests and the console
+  // for the browser tests and the console
+  window.writersroom = { view, ydoc, provider, ctx, breaks: () => breakPositions(view.state) };
 
   const status = h("span.status.connecting", { title: "Connection to the room" }, "Connecting…");
   const setStatus = () => {

@@ -204,12 +204,21 @@ def open_room(server: Server, browser: Any) -> Iterator[Callable[..., Any]]:
 
 def wait_synced(page: Any, timeout: float = 15_000) -> None:
     page.wait_for_selector(".cm-content")
-    synced = "window.writersroom && window.writersroom.provider.synced"
+    synced = "() => window.writersroom && window.writersroom.provider.synced"
     page.wait_for_function(synced, timeout=timeout)
 
 
 def editor_text(page: Any) -> str:
     return str(page.evaluate("window.writersroom.view.state.doc.toString()"))
+
+
+def type_at_end(page: Any, text: str) -> None:
+    """Type `text` at the end of the script, as the user would."""
+    page.evaluate(
+        "() => { const v = window.writersroom.view;"
+        " v.dispatch({selection: {anchor: v.state.doc.length}}); v.focus(); }"
+    )
+    page.keyboard.type(text, delay=5)
 
 
 def wait_text(page: Any, needle: str, timeout: float = 10_000) -> None:

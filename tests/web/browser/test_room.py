@@ -8,15 +8,7 @@ import time
 from playwright.sync_api import expect
 from pycrdt import Text
 
-from conftest import editor_text, wait_synced, wait_text
-
-
-def type_at_end(page, text: str) -> None:
-    page.evaluate(
-        "() => { const v = window.writersroom.view;"
-        " v.dispatch({selection: {anchor: v.state.doc.length}}); v.focus(); }"
-    )
-    page.keyboard.type(text, delay=5)
+from conftest import editor_text, type_at_end, wait_synced, wait_text
 
 
 def test_login_form_and_two_users_see_each_others_text_and_cursor(server, open_room):
