@@ -80,3 +80,16 @@ def test_locks_and_levels(make_project):
     assert level_of("Scene") == "scenes" and level_of("draft") == "drafts"
     with pytest.raises(ProjectError, match="unknown level"):
         level_of("music")
+
+
+def test_a_new_project_cut_short_is_started_again(make_project, tmp_path):
+    root = make_project().root
+    (root / "project.json").unlink()  # killed before the last file of `new`
+    (root / ".title.json.1234.tmp").write_text("{")
+    project = make_project()
+    assert [e["n"] for e in project.history()] == [1, 2]
+    assert not (root / ".title.json.1234.tmp").exists()
+    (root / "project.json").unlink()
+    (root / "notes.txt").write_text("mine")
+    with pytest.raises(ProjectError, match="not empty"):
+        make_project()

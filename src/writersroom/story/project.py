@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -55,6 +56,13 @@ FORMAT_VERSION = 1
 LEVELS = NAMES  # every level, in pipeline order (see table.py)
 _DRAFT_FILE = re.compile(r"^(\d{3,})\.json$")
 _OURS = {".lock", ".busy"}  # lock files, present before a project's first file
+_CREATED = {"logline.json", "structure.json", "state.json", "history"}  # before project.json
+
+
+def _left_by_create(path: Path) -> bool:
+    """Whether `path` is what a `new` killed before writing project.json leaves behind."""
+    temporary = path.name.startswith(".") and path.name.endswith(".tmp")  # from write_atomic
+    return path.name in _CREATED or temporary
 
 
 def draft_key(number: int) -> str:
@@ -141,13 +149,21 @@ class Project:
         root = Path(root)
         project = cls(root)
         project.options = options
-        with project.transaction():
-            if any(p.name not in _OURS for p in root.iterdir()):
+        with project.transaction() as state:
+            found = [p for p in root.iterdir() if p.name not in _OURS]
+            if found and not all(_left_by_create(p) for p in found):
                 raise ProjectError(
                     f"{root} exists and is not empty: choose a new --out directory "
                     "or continue it with 'writersroom resume'"
                 )
-            write_atomic(
+            for path in found:  # a `new` killed before it finished: start it again
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+            state.clear()
+            state.update(items={}, locks=[])
+            human = {"kind": "human", "via": "new"}
+            project.commit("logline", logline, human, inputs={})
+            project.commit("structure", structure, {"kind": "human", "via": "new"}, inputs={})
+            write_atomic(  # last: a directory without project.json is a `new` cut short
                 root / "project.json",
                 _dump(
                     {
@@ -157,9 +173,6 @@ class Project:
                     }
                 ),
             )
-            human = {"kind": "human", "via": "new"}
-            project.commit("logline", logline, human, inputs={})
-            project.commit("structure", structure, {"kind": "human", "via": "new"}, inputs={})
         return project
 
     @classmethod
