@@ -18,9 +18,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -229,57 +229,45 @@ def wait_text(page: Any, needle: str, timeout: float = 10_000) -> None:
     )
 
 
-# --- a pycrdt client over a real websocket ----------------------------------------------------
+# --- a pycrdt client over a real websocket -------------------------------------------------
 
 
 class YClient:
-    """A Yjs client (pycrdt) connected to /ws/projects/{pid} as a user: sync, then change."""
+    """writersroom.web.yclient.YClient (pycrdt over a real websocket) driven from sync code:
+    each sync() connects as the user, makes one change, waits until the server has handled it
+    (flush), and disconnects; the document stays, so the next sync() starts from it."""
 
     def __init__(self, server: Server, email: str, pid: str) -> None:
-        from pycrdt import Doc
+        from writersroom.web.yclient import YClient as Client
 
-        self.server, self.email, self.pid = server, email, pid
-        self.doc = Doc()
         server.client(email).close()  # logs in: the session cookie
+        self.client = Client(
+            f"ws://127.0.0.1:{server.port}/ws/projects/{pid}",
+            cookie=f"wr_session={server.sessions[email]}",
+            origin=server.url,
+        )
+        self.doc = self.client.doc
+        # one event loop for the client's life, in a thread: Playwright's sync API owns this one
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
 
-    async def _session(self, change: Callable[[Any], None] | None, settle: float) -> None:
-        import websockets
-        from pycrdt import create_sync_message, create_update_message, handle_sync_message
-
-        url = f"ws://127.0.0.1:{self.server.port}/ws/projects/{self.pid}"
-        headers = {
-            "Cookie": f"wr_session={self.server.sessions[self.email]}",
-            "Origin": self.server.url,
-        }
-        async with websockets.connect(url, additional_headers=headers) as ws:
-            await ws.send(create_sync_message(self.doc))
-            synced = False
-            while not synced:
-                message = await asyncio.wait_for(ws.recv(), 10)
-                assert isinstance(message, bytes)
-                if message[0] != 0:
-                    continue
-                reply = handle_sync_message(message[1:], self.doc)
-                if reply is not None:
-                    await ws.send(reply)
-                synced = message[1] == 1  # SyncStep2: we have the server's state
+    async def _session(self, change: Callable[[Any], None] | None) -> None:
+        await self.client.connect()
+        try:
             if change is not None:
-                before = self.doc.get_state()
-                with self.doc.transaction():
-                    change(self.doc)
-                await ws.send(create_update_message(self.doc.get_update(before)))
-            # read what comes back for a moment (relayed updates, or the server closing on us)
-            with contextlib.suppress(asyncio.TimeoutError, websockets.ConnectionClosed):
-                end = asyncio.get_running_loop().time() + settle
-                while (left := end - asyncio.get_running_loop().time()) > 0:
-                    message = await asyncio.wait_for(ws.recv(), left)
-                    if isinstance(message, bytes) and message[0] == 0:
-                        handle_sync_message(message[1:], self.doc)
+                self.client.edit(change)
+            await self.client.flush()
+        finally:
+            await self.client.close()
 
-    def sync(self, change: Callable[[Any], None] | None = None, settle: float = 0.5) -> None:
-        # in a thread of its own: Playwright's sync API owns this thread's event loop
-        with ThreadPoolExecutor(1) as pool:
-            pool.submit(asyncio.run, self._session(change, settle)).result()
+    def sync(self, change: Callable[[Any], None] | None = None) -> None:
+        asyncio.run_coroutine_threadsafe(self._session(change), self.loop).result(30)
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
 
     def text(self) -> str:
         from pycrdt import Text
@@ -300,5 +288,13 @@ def _plain(value: Any) -> Any:
 
 
 @pytest.fixture
-def yclient(server: Server) -> Callable[[str, str], YClient]:
-    return lambda email, pid: YClient(server, email, pid)
+def yclient(server: Server) -> Iterator[Callable[[str, str], YClient]]:
+    clients: list[YClient] = []
+
+    def make(email: str, pid: str) -> YClient:
+        clients.append(YClient(server, email, pid))
+        return clients[-1]
+
+    yield make
+    for client in clients:
+        client.stop()
