@@ -110,3 +110,13 @@ def test_invitation_creates_the_account_and_membership(app_client, login):
         "/api/auth/accept", json={"token": invited["invitation"], "password": PASSWORD}
     )
     assert reused.status_code == 400
+
+
+def test_oversized_bodies_are_refused(app_client, login, web):
+    owner = login("big@example.com")
+    huge = "x" * (web.upload_limit + 2**20 + 1)
+    response = owner.post(
+        "/api/projects", content=huge, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.headers["content-security-policy"] == CSP

@@ -197,3 +197,48 @@ def test_malformed_messages_close_the_socket(server):
         await b.close()
 
     asyncio.run(scenario())
+
+
+def test_presence_cannot_speak_for_another_client_and_big_frames_close(server):
+    pid, cookies = setup_project(server, {"ed@example.com": "editor"})
+
+    async def scenario():
+        a = client(server, pid, cookies["owner@example.com"])
+        b = client(server, pid, cookies["ed@example.com"])
+        watcher = client(server, pid, cookies["owner@example.com"])
+        for each in (a, b, watcher):
+            await each.connect()
+        await a.set_presence({"user": {"name": "A", "color": "#111", "email": "a"}})
+        await until(lambda: a.doc.client_id in watcher.presence)
+        forged = _awareness_for(a.doc.client_id, 99, None)  # b tries to remove a's presence
+        b.send_raw(forged)
+        await b.flush()
+        await watcher.flush()
+        assert a.doc.client_id in watcher.presence
+        b.send_raw(bytes([0, 2]) + _varuint(9 * 2**20) + b"\0" * (9 * 2**20))
+        await until(lambda: not b.connected)
+        for each in (a, watcher):
+            await each.close()
+
+    asyncio.run(scenario())
+
+
+def _varuint(n: int) -> bytes:
+    from pycrdt import write_var_uint
+
+    return write_var_uint(n)
+
+
+def _awareness_for(client_id: int, clock: int, state) -> bytes:
+    import json
+
+    from pycrdt import Encoder
+
+    from writersroom.web import protocol
+
+    encoder = Encoder()
+    encoder.write_var_uint(1)
+    encoder.write_var_uint(client_id)
+    encoder.write_var_uint(clock)
+    encoder.write_var_string(json.dumps(state))
+    return protocol.awareness(encoder.to_bytes())

@@ -74,7 +74,11 @@ def session_user(db: Session, token: str | None) -> User | None:
     if not token:
         return None
     row = db.get(LoginSession, token_hash(token))
-    if row is None or row.expires < now():
+    if row is None:
+        return None
+    if row.expires < now():
+        db.delete(row)
+        db.commit()
         return None
     return db.get(User, row.user_id)
 

@@ -41,7 +41,7 @@ def create_app(web: WebSettings) -> FastAPI:
             from writersroom.web.pubsub import RedisRelay
 
             relay = RedisRelay(web.redis_url)
-            await relay.start(app.state.rooms.remote)
+            await relay.start(app.state.rooms.remote, app.state.rooms.resync)
         app.state.rooms.start(relay)
         try:
             yield
@@ -66,7 +66,9 @@ def create_app(web: WebSettings) -> FastAPI:
     app.state.rooms = Rooms(app.state.store, compact_every=web.compact_every)
     app.state.jobs = Jobs(web.ai_workers)
     app.state.limiter = LoginLimiter(web.login_attempts, web.login_window)
-    app.add_middleware(SecurityMiddleware, allowed_origins=web.origins)
+    app.add_middleware(
+        SecurityMiddleware, allowed_origins=web.origins, body_limit=web.upload_limit + 2**20
+    )
     for module in (auth, projects, scripts, comments, versions, collab):
         app.include_router(module.router)
     _include_ai(app)

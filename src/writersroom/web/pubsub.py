@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import redis.asyncio as aioredis
 
@@ -26,28 +26,50 @@ class RedisRelay:
         self._redis = aioredis.from_url(url)
         self._task: asyncio.Task[None] | None = None
 
-    async def start(self, deliver: Callable[[str, int, bytes], None]) -> None:
+    async def start(
+        self,
+        deliver: Callable[[str, int, bytes], None],
+        resync: Callable[[], Awaitable[None]],
+    ) -> None:
+        """Subscribe, then keep listening; after a lost connection, subscribe again and call
+        `resync` (messages published meanwhile were missed; the database has them)."""
+        pubsub = await self._subscribe()
+        self._task = asyncio.create_task(self._listen(pubsub, deliver, resync))
+
+    async def _subscribe(self) -> aioredis.client.PubSub:
         pubsub = self._redis.pubsub()
         await pubsub.psubscribe(PREFIX + "*")
-        # Wait for the subscription's confirmation, so nothing published after start() is missed.
+        # Wait for the subscription's confirmation, so nothing published after it is missed.
         while (await pubsub.get_message(timeout=5.0)) is None:
             pass
-        self._task = asyncio.create_task(self._listen(pubsub, deliver))
+        return pubsub
 
     async def _listen(
-        self, pubsub: aioredis.client.PubSub, deliver: Callable[[str, int, bytes], None]
+        self,
+        pubsub: aioredis.client.PubSub,
+        deliver: Callable[[str, int, bytes], None],
+        resync: Callable[[], Awaitable[None]],
     ) -> None:
-        try:
-            async for message in pubsub.listen():
-                if message.get("type") != "pmessage":
+        while True:
+            try:
+                async for message in pubsub.listen():
+                    if message.get("type") != "pmessage":
+                        continue
+                    data: bytes = message["data"]
+                    if data[:16] != self.node:
+                        deliver(message["channel"].decode()[len(PREFIX) :], data[16], data[17:])
+            except (aioredis.ConnectionError, aioredis.TimeoutError, OSError):
+                log.warning("lost the Redis connection; reconnecting")
+            with contextlib.suppress(Exception):
+                await pubsub.aclose()
+            while True:
+                await asyncio.sleep(1.0)
+                try:
+                    pubsub = await self._subscribe()
+                    break
+                except (aioredis.ConnectionError, aioredis.TimeoutError, OSError):
                     continue
-                data: bytes = message["data"]
-                if data[:16] == self.node:
-                    continue
-                channel = message["channel"].decode()
-                deliver(channel[len(PREFIX) :], data[16], data[17:])
-        finally:
-            await pubsub.aclose()
+            await resync()
 
     async def publish(self, project_id: str, kind: int, data: bytes) -> None:
         await self._redis.publish(PREFIX + project_id, self.node + bytes([kind]) + data)

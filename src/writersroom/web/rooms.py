@@ -142,6 +142,10 @@ class Rooms:
     async def presence(self, room: Room, data: bytes, origin: Peer) -> None:
         """Apply a client's awareness update and relay it (not stored)."""
         ids = protocol.awareness_clients(data)
+        taken = {i for peer, mine in room.peers.items() if peer is not origin for i in mine}
+        if taken.intersection(ids):
+            log.info("dropped a presence update speaking for another connection's client")
+            return
         if origin in room.peers:
             room.peers[origin].update(ids)
         room.awareness.apply_awareness_update(data, origin)
@@ -192,6 +196,17 @@ class Rooms:
             room.early.append((kind, data))
             return
         self._apply_remote(room, kind, data)
+
+    async def resync(self) -> None:
+        """Bring every open room up to the store (after the relay missed messages)."""
+        for room in list(self._rooms.values()):
+            if not room.ready.is_set():
+                continue
+            stored = await self.store.call(self.store.load, room.project_id)
+            missing = stored.get_update(room.doc.get_state())
+            if missing != protocol.EMPTY_UPDATE:
+                room.doc.apply_update(missing)
+                room.broadcast(protocol.update(missing))
 
     def _apply_remote(self, room: Room, kind: int, data: bytes) -> None:
         try:

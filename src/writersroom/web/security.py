@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import threading
 import time
@@ -72,7 +73,11 @@ class LoginLimiter:
     def blocked(self, *keys: str) -> bool:
         now = time.monotonic()
         with self._lock:
-            return any(len(self._recent(k, now)) >= self.attempts for k in keys)
+            blocked = any(len(self._recent(k, now)) >= self.attempts for k in keys)
+            for key in keys:
+                if not self._failures[key]:
+                    del self._failures[key]  # keep only keys with recent failures
+            return blocked
 
     def failed(self, *keys: str) -> None:
         now = time.monotonic()
@@ -95,21 +100,60 @@ def origin_allowed(scope: Scope, allowed: tuple[str, ...]) -> bool:
     return bool(origin) and (origin == own_origin(scope) or origin in allowed)
 
 
-class SecurityMiddleware:
-    """Security headers on every response; 403 for a state-changing request from another origin."""
+class _TooLarge(Exception):
+    pass
 
-    def __init__(self, app: ASGIApp, allowed_origins: tuple[str, ...] = ()) -> None:
+
+class SecurityMiddleware:
+    """Security headers on every response; 403 for a state-changing request from another origin;
+    413 for a request body over `body_limit` bytes (declared or streamed)."""
+
+    def __init__(
+        self, app: ASGIApp, allowed_origins: tuple[str, ...] = (), body_limit: int = 2**25
+    ) -> None:
         self.app = app
         self.allowed = allowed_origins
+        self.limit = body_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         if scope["method"] not in SAFE_METHODS and not origin_allowed(scope, self.allowed):
-            await _forbidden(send)
+            await _refuse(
+                send, 403, "cross-origin request refused: send an Origin header naming this server"
+            )
             return
-        await self.app(scope, receive, _with_headers(send))
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if declared.isdigit() and int(declared) > self.limit:
+            await _refuse(send, 413, "the request body is too large")
+            return
+        started = False
+        headed = _with_headers(send)
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = True
+            await headed(message)
+
+        try:
+            await self.app(scope, self._counting(receive), tracking_send)
+        except _TooLarge:
+            if not started:
+                await _refuse(send, 413, "the request body is too large")
+
+    def _counting(self, receive: Receive) -> Receive:
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _TooLarge
+            return message
+
+        return counted
 
 
 def _with_headers(send: Send) -> Callable[[Message], Awaitable[None]]:
@@ -125,11 +169,11 @@ def _with_headers(send: Send) -> Callable[[Message], Awaitable[None]]:
     return wrapped
 
 
-async def _forbidden(send: Send) -> None:
-    body = b'{"detail":"cross-origin request refused: send an Origin header naming this server"}'
+async def _refuse(send: Send, status: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}).encode()
     headers = [
         (b"content-type", b"application/json"),
         *[(k.encode(), v.encode()) for k, v in HEADERS.items()],
     ]
-    await send({"type": "http.response.start", "status": 403, "headers": headers})
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
