@@ -80,7 +80,7 @@ def distance(a: str, b: str) -> int:
 
 def _typo(variant: str, name: str) -> bool:
     """One typo away (two for long names), same first letter, not a plural or possessive."""
-    if variant == name or variant[:1] != name[:1] or min(len(variant), len(name)) < 4:
+    if variant == name or variant[:1] != name[:1] or len(variant) < 3 or len(name) < 4:
         return False
     if variant.rstrip("S'") == name.rstrip("S'"):
         return False
@@ -104,9 +104,25 @@ _SPECIAL = re.compile(
 )
 _JUMP = re.compile(
     r"\b(years? (later|earlier|before|ago)|later that year|flash ?back|present day|"
-    r"(?:19|20)\d\d|\d+ years|back to present|months later|decades?)\b",
+    r"\d+ years|back to present|months later|decades?)\b",
     re.I,
 )
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+
+
+def _jumps(units: Sequence[_Unit]) -> list[bool]:
+    """For each element index, whether time jumps there: a heading, transition or the start
+    of an action says so ("YEARS LATER", "FLASHBACK"), or names a year other than the last."""
+    out = [False] * (max((u.index for u in units), default=-1) + 1)
+    year = ""
+    for u in units:
+        e = u.element
+        if isinstance(e, SceneHeading | Transition | Action):
+            text = e.text if not isinstance(e, Action) else e.text[:120]
+            named = _YEAR.search(text)
+            out[u.index] = bool(_JUMP.search(text)) or bool(named and year and named[0] != year)
+            year = named[0] if named else year
+    return out
 
 
 def _units(doc: Screenplay) -> list[_Unit]:
@@ -203,7 +219,7 @@ def _place_spelling(units: Sequence[_Unit]) -> Iterator[Finding]:
     count = Counter(places.values())
     for u in heads:
         place = places[u.index]
-        if count[place] != 1 or len(place) < 5:
+        if count[place] != 1 or len(place) < 4:
             continue
         for other, n in count.items():
             if n >= 2 and _typo(place, other) and place.split(" - ")[-1] != other:
@@ -272,6 +288,7 @@ def _death(name: str) -> re.Pattern[str]:
         rf"\b{n}\b(?:'s)? (?:dies|is dead|lies dead|falls dead|drops dead|is killed|has died|"
         rf"passes away|breathes (?:his|her|their) last|is shot dead|dies instantly|"
         rf"leaves for good|leaves forever|is gone for good|is gone forever)\b|"
+        rf"\b{n}\b[^.;]{{0,30}}\band (?:dies|is dead)\b|"
         rf"\b(?:kills|murders|executes) {n}\b|\b{n}'s (?:lifeless |dead )?(?:body|corpse)\b",
         re.I,
     )
@@ -288,6 +305,7 @@ def _acts(name: str) -> re.Pattern[str]:
 
 def _dead_characters(units: Sequence[_Unit]) -> Iterator[Finding]:
     cues = _cues(units)
+    jumps = _jumps(units)
     named = [c for c, n in cues.items() if n >= 2]
     for name in named:
         forms = {name, name.title(), name.split()[0].title()} if " " in name else {name}
@@ -306,10 +324,8 @@ def _dead_characters(units: Sequence[_Unit]) -> Iterator[Finding]:
                 continue
             if u.scene == died.scene or u.special:
                 continue
-            if isinstance(e, SceneHeading | Transition) and _JUMP.search(e.text):
+            if jumps[u.index]:
                 break  # a time jump: the past may be shown again
-            if isinstance(e, Action) and _JUMP.search(e.text[:120]):
-                break
             speaks = isinstance(e, Dialogue) and _cue(e) == name
             voice = isinstance(e, Dialogue) and (e.extension or "").upper().startswith(
                 ("V.O", "V/O")
@@ -346,16 +362,14 @@ def _facts(units: Sequence[_Unit]) -> Iterator[Finding]:
     ages: dict[str, tuple[int, _Unit]] = {}
     relations: dict[tuple[str, str], tuple[str, _Unit]] = {}
     given: dict[str, tuple[str, _Unit]] = {}
+    jumps = _jumps(units)
     for u in units:
         e = u.element
         if u.special:
             continue
-        if isinstance(e, SceneHeading | Transition) and _JUMP.search(e.text):
+        if jumps[u.index]:
             ages.clear()  # ages may change across a time jump
-            continue
         text = _text(e)
-        if isinstance(e, Action) and _JUMP.search(text):
-            ages.clear()
         for person in people:
             for age in _ages(person, e):
                 # Two ages far apart are the script showing another time of life (Will at
@@ -369,7 +383,7 @@ def _facts(units: Sequence[_Unit]) -> Iterator[Finding]:
                     yield Finding("", "fact", u.scene, u.line, message, "error")
                 ages[person] = (age, u)
             if isinstance(e, Dialogue) and _cue(e) == person:
-                said = re.search(r"\bmy name(?:'s| is) ([A-Z][a-z]+)\b", _spoken(e))
+                said = re.search(r"\b(?i:my name)(?:'s| is) ([A-Z][a-z]+)\b", _spoken(e))
                 if said:
                     name = said.group(1).upper()
                     if person in given and given[person][0] != name:

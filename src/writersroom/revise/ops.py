@@ -28,9 +28,12 @@ from writersroom.screenplay.model import (
     Dialogue,
     Element,
     Line,
+    Note,
     Parenthetical,
     SceneHeading,
     Screenplay,
+    Section,
+    Synopsis,
 )
 from writersroom.screenplay.views import Scene, parse_heading, scenes
 
@@ -149,8 +152,8 @@ def _rename(element: Element, old: str, new: str) -> Element:
         speaker = _sub_name(element.speaker, old, new)  # YOUNG EDWARD too
         lines = tuple(_map_line(line, lambda t: _sub_name(t, old, new)) for line in element.lines)
         return replace(element, speaker=speaker, lines=lines)
-    if isinstance(element, Action | SceneHeading):
-        return replace(element, text=_sub_name(element.text, old, new))
+    if isinstance(element, Action | SceneHeading | Section | Synopsis | Note):
+        return replace(element, text=_sub_name(element.text, old, new))  # notes too
     return element
 
 
@@ -172,17 +175,32 @@ def _map_line(line: Line, change: Callable[[str], str]) -> Line:
     return change(line)
 
 
+_TIME_WORD = re.compile(
+    r"\b(DAY|NIGHT|MORNING|AFTERNOON|EVENING|DAWN|DUSK|SUNSET|SUNRISE|NOON|MIDNIGHT|TWILIGHT|"
+    r"DAYTIME|NIGHTTIME|LATER|CONTINUOUS|SAME|MOMENTS LATER)\b",
+    re.IGNORECASE,
+)
+
+
 def _heading(element: Element, op: str, value: str) -> Element:
+    """The heading with only its time of day (or only its place) replaced, so the rest of
+    it ("(1973)", "#12#", the spacing) stays as written."""
     if not isinstance(element, SceneHeading) or not value:
         return element
-    slug = parse_heading(element.text)
-    prefix = element.text[: len(element.text) - len(element.text.lstrip())]
-    head = re.match(r"\s*((?:INT\.?/EXT|EXT\.?/INT|I/E|INT|EXT|EST)\.?\s+)", element.text, re.I)
-    start = head.group(1) if head else prefix
-    location = value.upper() if op == "set_place" else slug.location
-    time = value.upper() if op == "set_time" else slug.time
-    text = f"{start}{location}" + (f" - {time}" if time else "")
-    return replace(element, text=text)
+    text = element.text
+    if op == "set_time":
+        matches = list(_TIME_WORD.finditer(text))
+        if not matches:
+            return replace(element, text=f"{text.rstrip()} - {value.upper()}")
+        last = matches[-1]
+        return replace(element, text=text[: last.start()] + value.upper() + text[last.end() :])
+    location = parse_heading(text).location
+    at = text.upper().find(location.upper()) if location else -1
+    if at < 0:
+        head = re.match(r"\s*(?:INT\.?/EXT|EXT\.?/INT|I/E|INT|EXT|EST)\.?\s+", text, re.I)
+        start = head.end() if head else 0
+        return replace(element, text=f"{text[:start]}{value.upper()}")
+    return replace(element, text=text[:at] + value.upper() + text[at + len(location) :])
 
 
 def _move(elements: Sequence[Element], scope: set[int] | None, after: str) -> list[Element]:
@@ -218,21 +236,23 @@ def sentences(text: str) -> list[str]:
 
 
 def _shorten(elements: Sequence[Element], scope: set[int] | None, who: str) -> list[Element]:
-    """The longest speech by `who` in scope keeps the first half of its sentences (at least
-    one); its parentheticals stay."""
+    """The longest speech by `who` in scope keeps the first half of its sentences; a speech of
+    one long sentence is cut at the clause break nearest its middle. Parentheticals stay."""
     flags = in_scope(elements, scope)
-    best, size = -1, 0
+    best, size = -1, (0, 0)
     for n, e in enumerate(elements):
         if flags[n] and isinstance(e, Dialogue) and e.speaker.upper() == who.upper():
-            words = sum(len(x.split()) for x in e.lines if isinstance(x, str))
-            if words > size:
-                best, size = n, words
+            spoken = [x for x in e.lines if isinstance(x, str)]
+            length = (sum(len(sentences(x)) for x in spoken), sum(len(x.split()) for x in spoken))
+            if length > size:
+                best, size = n, length
     if best < 0:
         return list(elements)
     speech = elements[best]
     assert isinstance(speech, Dialogue)
-    parts = [(line, sentences(line)) for line in speech.lines if isinstance(line, str)]
-    total = sum(len(found) for _, found in parts)
+    total = size[0]
+    if total == 1:
+        return _halve_sentence(elements, best, speech)
     keep = max(1, total // 2) if total > 1 else total
     lines: list[Line] = []
     for line in speech.lines:
@@ -247,6 +267,19 @@ def _shorten(elements: Sequence[Element], scope: set[int] | None, who: str) -> l
         lines.pop()
     out = list(elements)
     out[best] = replace(speech, lines=tuple(lines))
+    return out
+
+
+def _halve_sentence(elements: Sequence[Element], n: int, speech: Dialogue) -> list[Element]:
+    lines = [x for x in speech.lines if isinstance(x, str) and x.strip()]
+    text = lines[0] if len(lines) == 1 else ""
+    breaks = [m.start() for m in re.finditer(r"\s*(?:,|;|:| - | -- |\u2014)\s*", text)]
+    if len(text.split()) < 8 or not breaks:
+        return list(elements)
+    cut = min(breaks, key=lambda b: abs(b - len(text) / 2))
+    short = text[:cut].rstrip(" ,;:-\u2014") + "."
+    out = list(elements)
+    out[n] = replace(speech, lines=tuple(short if x == text else x for x in speech.lines))
     return out
 
 

@@ -310,6 +310,8 @@ def run_plan(
         if op.op == "insert_beat" and not op.value:
             assert backend is not None, "writing a beat needs a model"
             op = replace(op, value=write_beat(backend, doc, op, seed=seed))
+        if op.op == "move_scene":  # as a cut, then an insertion: the moved scene is marked
+            steps.append((op.op, apply(elements, replace(op, op="cut_scene"), scope)))
         elements = apply(elements, op, scope, rewrite)
         steps.append((op.op, elements))
     revision = tracking.new_revision_set(doc, date=date, label=label)

@@ -98,7 +98,7 @@ def track(
         current, ops, origin = after, new_ops, new_origin
     changes: list[Change] = []
     out = list(current)
-    for i1, i2, j1, j2 in _hunks(base, current):
+    for i1, i2, j1, j2 in _anchored_hunks(base, current, origin):
         names = frozenset().union(*ops[j1:j2]) or {cut_by.get(n, "edit") for n in range(i1, i2)}
         number = f"{revision.id}.{len(changes) + 1}"
         changes.append(
@@ -113,6 +113,47 @@ def track(
         revisions=(*doc.revisions, revision),
         changes=tuple(changes),
     )
+
+
+def _anchored_hunks(
+    base: Sequence[Element], current: Sequence[Element], origin: Sequence[int | None]
+) -> list[tuple[int, int, int, int]]:
+    """The differing runs of `base` and `current`, anchored on the elements no operation
+    touched (their `origin` in base, the longest run in order), so a scene that was moved is
+    the one marked, not the scenes it moved past."""
+    found = [(n, j) for j, n in enumerate(origin) if n is not None and current[j] == base[n]]
+    hunks = []
+    i0 = j0 = 0
+    for i, j in [*_increasing(found), (len(base), len(current))]:
+        for a1, a2, b1, b2 in _hunks(base[i0:i], current[j0:j]):
+            hunks.append((i0 + a1, i0 + a2, j0 + b1, j0 + b2))
+        i0, j0 = i + 1, j + 1
+    return hunks
+
+
+def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest subsequence of (i, j) pairs (j ascending) whose i ascend too."""
+    tails: list[int] = []  # index into pairs of the smallest tail of each length
+    before: list[int] = [-1] * len(pairs)
+    for k, (i, _) in enumerate(pairs):
+        lo, hi = 0, len(tails)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if pairs[tails[mid]][0] < i:
+                lo = mid + 1
+            else:
+                hi = mid
+        before[k] = tails[lo - 1] if lo else -1
+        if lo == len(tails):
+            tails.append(k)
+        else:
+            tails[lo] = k
+    out = []
+    k = tails[-1] if tails else -1
+    while k >= 0:
+        out.append(pairs[k])
+        k = before[k]
+    return out[::-1]
 
 
 def _in_order(items: Sequence[Change]) -> list[Change]:
