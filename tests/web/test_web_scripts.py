@@ -98,3 +98,12 @@ def test_versions_save_diff_restore(project):
     assert [v["name"] for v in listed] == ["Before restoring First draft", "First draft"]
     assert listed[0]["author"] == "owner@example.com"
     assert owner.get(f"/api/projects/{pid}/versions/999/diff").status_code == 404
+
+
+def test_diff_lines_stand_alone_without_a_final_newline(project):
+    owner, pid = project
+    owner.put(f"/api/projects/{pid}/script", content=b"Mara waits.")
+    vid = owner.post(f"/api/projects/{pid}/versions", json={"name": "one"}).json()["id"]
+    owner.put(f"/api/projects/{pid}/script", content=b"Mara waits. And waits.")
+    diff = owner.get(f"/api/projects/{pid}/versions/{vid}/diff").json()["diff"]
+    assert "-Mara waits.\n+Mara waits. And waits.\n" in diff

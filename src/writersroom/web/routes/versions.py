@@ -37,6 +37,12 @@ def _get(db: Session, project_id: str, version_id: int) -> Version:
     return version
 
 
+def _lines(text: str) -> list[str]:
+    """Lines that all end in a newline, so every diff line stands alone (a missing final
+    newline is not shown as a change)."""
+    return [line if line.endswith("\n") else line + "\n" for line in text.splitlines(keepends=True)]
+
+
 @router.get("", response_model=VersionsPublic)
 def list_versions(access: MemberAccess, db: SessionDep) -> VersionsPublic:
     """The saved versions, newest first."""
@@ -68,8 +74,8 @@ async def diff(
     version = await run_in_threadpool(_get, db, access.project.id, version_id)
     current = await rooms.read(access.project.id, text_of)
     lines = difflib.unified_diff(
-        version.text.splitlines(keepends=True),
-        current.splitlines(keepends=True),
+        _lines(version.text),
+        _lines(current),
         fromfile=version.name,
         tofile="current",
     )
