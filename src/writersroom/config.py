@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from writersroom.errors import ConfigError
+from writersroom.errors import ConfigError, one_line
 
 
 def default_home(env: Mapping[str, str] | None = None) -> Path:
@@ -25,13 +25,13 @@ def default_home(env: Mapping[str, str] | None = None) -> Path:
 
 @dataclass(frozen=True)
 class Settings:
-    home: Path                      # holds config.toml, models.toml, log.db, cache.db
+    home: Path  # holds config.toml, models.toml, log.db, cache.db
     default_model: str = "default"  # a models.toml name or a spec (default, gguf:PATH, …)
-    cache: bool = True              # persistent response cache for seeded requests
-    log: bool = True                # record every model call in log.db
-    default_weights: str = "q8_0"   # the default model runs this copy of the bundled Q4_1
-                                    #   GGUF: q8_0 (same quality, faster batches), q4_0, f16
-                                    #   or "bundled" (the file as shipped); see llm/quantize.py
+    cache: bool = True  # persistent response cache for seeded requests
+    log: bool = True  # record every model call in log.db
+    default_weights: str = "q8_0"  # the default model runs this copy of the bundled Q4_1
+    #   GGUF: q8_0 (same quality, faster batches), q4_0, f16
+    #   or "bundled" (the file as shipped); see llm/quantize.py
 
     @property
     def models_file(self) -> Path:
@@ -88,12 +88,17 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
         try:
             data = tomllib.loads(config_path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{config_path}: not valid TOML ({exc})") from exc
+            raise ConfigError(f"{config_path}: not valid TOML ({one_line(exc)})") from exc
+        except OSError as exc:
+            raise ConfigError(f"{config_path}: cannot read it ({exc.strerror})") from exc
         unknown = set(data) - {"default_model", "cache", "log", "default_weights"}
         if unknown:
             raise ConfigError(f"{config_path}: unknown keys {sorted(unknown)}")
+        for key in ("default_model", "default_weights"):
+            if key in data and not isinstance(data[key], str):
+                raise ConfigError(f"{config_path}: {key} must be a string, not {data[key]!r}")
         if "default_model" in data:
-            settings = replace(settings, default_model=str(data["default_model"]))
+            settings = replace(settings, default_model=data["default_model"])
         if "cache" in data:
             settings = replace(settings, cache=_as_bool("cache", data["cache"]))
         if "log" in data:

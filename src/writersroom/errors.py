@@ -78,3 +78,14 @@ class GenerationError(WritersroomError):
         self.step = step
         self.text = text
         super().__init__(f"{step}: {message}" if step else message)
+
+
+def one_line(exc: BaseException, limit: int = 300) -> str:
+    r"""A library exception's text on one line (whitespace collapsed, cut at `limit` characters),
+    for the messages that wrap it.
+
+    >>> one_line(ValueError("Couldn't load:\n(1) a file,\n(2) a class"))
+    "Couldn't load: (1) a file, (2) a class"
+    """
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,11 +1,13 @@
 """The `writersroom` command line: one module per command group, loaded on first use.
 
-Library errors (WritersroomError) become one-line messages with exit code 1; anything else is a
+Library errors (WritersroomError) and file-system errors (OSError: a missing folder, a file where
+a folder should be, no permission) become one-line messages with exit code 1; anything else is a
 bug and shows its traceback.
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
 import importlib.util
 from typing import Any
@@ -67,6 +69,14 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except WritersroomError as exc:
             raise click.ClickException(str(exc)) from exc
+        except OSError as exc:  # the file system's boundary: a path the user gave or holds
+            if exc.errno == errno.EPIPE:
+                raise  # stdout closed early (`| head`): click exits quietly
+            where = f"{exc.filename}: " if exc.filename else ""
+            message = exc.strerror or " ".join(str(exc).split())
+            raise click.ClickException(
+                f"{where}{message}; check the path and its permissions"
+            ) from exc
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

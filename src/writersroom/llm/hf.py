@@ -18,6 +18,7 @@ and computes a mask in microseconds. Without llguidance a json_schema request is
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import threading
@@ -26,7 +27,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from writersroom.errors import BackendRejected, BackendUnavailable, MissingExtra
+from writersroom.errors import (
+    BackendRejected,
+    BackendUnavailable,
+    ConfigError,
+    MissingExtra,
+    one_line,
+)
 from writersroom.llm.base import Completion, Delta, Message, Request, Usage
 from writersroom.llm.context import fit_request, overflow_error
 from writersroom.llm.llamacpp import CHATML
@@ -67,20 +74,28 @@ class HFBackend:
             folder, gguf_file = folder.parent, folder.name
         if not folder.is_dir() or (gguf_file and not (folder / gguf_file).is_file()):
             raise BackendUnavailable(f"model not found: {Path(path)}")
+        configs = ("config.json", "adapter_config.json")  # a model, or a PEFT adapter
+        if not gguf_file and not any((folder / c).is_file() for c in configs):
+            raise BackendUnavailable(
+                f"{Path(path)} is not a transformers model folder (it has no config.json)"
+            )
         options: dict[str, Any] = {"local_files_only": True}
         if gguf_file:
             options["gguf_file"] = gguf_file
+        if dtype:
+            options["dtype"] = getattr(torch, dtype, None)
+            if not isinstance(options["dtype"], torch.dtype):
+                raise ConfigError(f"dtype {dtype!r} is not a torch dtype; use float32 or bfloat16")
+        # the torch/transformers boundary: whatever loading raises becomes one line
         try:
             self.tokenizer: Any = transformers.AutoTokenizer.from_pretrained(folder, **options)
-            if dtype:
-                options["dtype"] = getattr(torch, dtype)
             self.model: Any = transformers.AutoModelForCausalLM.from_pretrained(folder, **options)
-        except (OSError, ValueError, KeyError) as exc:
+            self.model.to(device).eval()
+        except (OSError, ValueError, KeyError, RuntimeError, AssertionError, TypeError) as exc:
             raise BackendUnavailable(
-                f"cannot load a transformers model from {path}: {exc}"
+                f"cannot load a transformers model from {path} on {device}: {one_line(exc)}"
             ) from exc
         self.torch = torch
-        self.model.to(device).eval()
         self.device = device
         self.max_batch = max_batch
         self.name = name or (gguf_file or folder.name)
@@ -215,7 +230,7 @@ class HFBackend:
         sampler = _RowSampler(self, requests, width)
         stopper = _RowStopper(self, requests, width, sampler, cancel)
         streamer = _TokenStreamer(on_token) if on_token is not None else None
-        with torch.inference_mode():
+        with torch.inference_mode(), _torch_errors(self.name):
             output = self.model.generate(
                 input_ids=input_ids.to(self.device),
                 attention_mask=mask.to(self.device),
@@ -273,6 +288,19 @@ class HFBackend:
 
     def close(self) -> None:
         self.model = None
+
+
+@contextlib.contextmanager
+def _torch_errors(name: str) -> Iterator[None]:
+    """The torch boundary while generating: out of memory, a device error or a kernel failure
+    (all RuntimeError) becomes one BackendUnavailable line."""
+    try:
+        yield
+    except RuntimeError as exc:
+        raise BackendUnavailable(
+            f"{name}: torch failed while generating ({one_line(exc)}); try fewer requests at "
+            "once (max_batch) or a shorter max_tokens"
+        ) from exc
 
 
 def _eos_ids(model: Any, tokenizer: Any) -> set[int]:

@@ -19,7 +19,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from writersroom.errors import BackendRejected, BackendUnavailable, MissingExtra
+from writersroom.errors import (
+    BackendRejected,
+    BackendUnavailable,
+    ConfigError,
+    MissingExtra,
+    one_line,
+)
 from writersroom.llm.base import Completion, Delta, Message, Request, Usage
 from writersroom.llm.context import fit_request, overflow_error
 
@@ -98,10 +104,21 @@ class LlamaCppBackend:
             )
         except EngineError as exc:
             raise BackendUnavailable(f"{exc}; is it a valid GGUF file?") from exc
+        except ValueError as exc:  # options that do not fit together (kv_size, n_ctx)
+            raise ConfigError(f"{self.path.name}: {one_line(exc)}") from exc
         self.name = name or self.source.stem + (f"@{weights}" if weights else "")
         stat = self.path.stat()
         self.cache_id = f"gguf:{self.path.name}:{stat.st_size}"
-        self._template = _compile_template(self.engine.metadata("tokenizer.chat_template"))
+        import jinja2
+
+        try:
+            self._template = _compile_template(self.engine.metadata("tokenizer.chat_template"))
+        except jinja2.TemplateError as exc:
+            self.engine.close()
+            raise BackendUnavailable(
+                f"{self.path.name}: its chat template does not compile ({one_line(exc)}); "
+                "use raw prompts (--raw) or fix tokenizer.chat_template in the GGUF"
+            ) from exc
 
     @property
     def n_ctx(self) -> int:
@@ -148,7 +165,7 @@ class LlamaCppBackend:
         from writersroom.llm.llamacpp_engine import Job, Sampling
 
         if request.max_tokens < 1:
-            raise ValueError("max_tokens must be at least 1")
+            raise BackendRejected(f"{self.name}: max_tokens must be at least 1")
         grammar = request.grammar
         if grammar is None and request.json_schema is not None:
             grammar = json_schema_grammar(request.json_schema)

@@ -38,7 +38,9 @@ from writersroom.errors import (
     BackendError,
     BackendRejected,
     BackendUnavailable,
+    ConfigError,
     ContextOverflow,
+    one_line,
 )
 from writersroom.llm.base import Completion, Delta, Request, Usage, complete
 
@@ -91,11 +93,14 @@ class OpenAICompatBackend:
         extra_body: Mapping[str, Any] | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        if structured not in STRUCTURED_MODES:
-            raise ValueError(f"structured must be one of {STRUCTURED_MODES}")
-        self.base_url = base_url.rstrip("/")
-        self.model = model
         self.name = name or f"openai:{model}"
+        if structured not in STRUCTURED_MODES:
+            raise ConfigError(
+                f"{self.name}: structured must be one of {', '.join(STRUCTURED_MODES)}, "
+                f"not {structured!r}"
+            )
+        self.base_url = _checked_base_url(base_url, self.name)
+        self.model = model
         self.cache_id = f"openai:{self.base_url}:{model}"
         self.api_key_env = api_key_env
         self.max_retries = max_retries
@@ -209,6 +214,13 @@ class OpenAICompatBackend:
                     "is the server running?"
                 )
             ) from exc
+        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
+            # everything else httpx raises: a bad URL, an unsupported protocol, a proxy, a write
+            # or decoding error, too many redirects -- one line, not worth a retry
+            raise BackendUnavailable(
+                f"{self.name}: the request to {url} failed ({type(exc).__name__}: "
+                f"{one_line(exc)}); check the base URL and the server"
+            ) from exc
 
     def _events(self, response: httpx.Response, *, chat: bool) -> Iterator[Delta]:
         if "text/event-stream" not in response.headers.get("content-type", ""):
@@ -298,6 +310,23 @@ class OpenAICompatBackend:
 
 
 _FALLBACK = {"json_schema": "json_object", "json_object": "none"}
+
+
+def _checked_base_url(base_url: str, name: str) -> str:
+    """`base_url` without a trailing slash, if httpx can send requests to it."""
+    example = "write it like http://127.0.0.1:8080/v1"
+    try:
+        url = httpx.URL(base_url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise ConfigError(
+            f"{name}: bad base URL {base_url!r} ({one_line(exc)}); {example}"
+        ) from exc
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ConfigError(
+            f"{name}: the base URL {base_url!r} must start with http:// or https:// and name "
+            f"a host; {example}"
+        )
+    return base_url.rstrip("/")
 
 
 def _structured_fields(schema: dict[str, Any], mode: str) -> dict[str, Any]:

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from writersroom.config import Settings
-from writersroom.errors import ConfigError, UnknownModel
+from writersroom.errors import ConfigError, UnknownModel, one_line
 from writersroom.llm.base import Backend
 
 BACKEND_ALIASES: dict[str, str] = {
@@ -58,7 +58,13 @@ BACKEND_ALIASES: dict[str, str] = {
 }
 _OPTIONS: dict[str, set[str]] = {
     "llamacpp": {
-        "n_ctx", "n_threads", "n_parallel", "kv_size", "kv_unified", "n_gpu_layers", "weights",
+        "n_ctx",
+        "n_threads",
+        "n_parallel",
+        "kv_size",
+        "kv_unified",
+        "n_gpu_layers",
+        "weights",
         "weights_dir",
     },
     "hf": {"device", "dtype", "max_batch", "n_threads"},
@@ -74,6 +80,44 @@ _OPTIONS: dict[str, set[str]] = {
     "fake": set(),
 }
 _ENTRY_KEYS = {"backend", "path", "base_url", "model", "api_key_env", "api_key"}
+
+
+def _count(low: int) -> tuple[Callable[[Any], bool], str]:
+    return (
+        lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= low,
+        f"a whole number >= {low}",
+    )
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and v >= 0
+
+
+def _of_type(kind: type, what: str) -> tuple[Callable[[Any], bool], str]:
+    return (lambda v: isinstance(v, kind), what)
+
+
+# option -> (check, what it must be); options of backends added by register_backend go unchecked
+_OPTION_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "n_ctx": _count(16),
+    "n_threads": _count(1),
+    "n_parallel": _count(1),
+    "kv_size": _count(16),
+    "kv_unified": _of_type(bool, "true or false"),
+    "n_gpu_layers": _count(-1),
+    "weights": _of_type(str, 'a weights format, e.g. "q8_0"'),
+    "weights_dir": _of_type(str, "a folder path"),
+    "device": _of_type(str, 'a torch device, e.g. "cpu"'),
+    "dtype": _of_type(str, 'a torch dtype name, e.g. "float32"'),
+    "max_batch": _count(1),
+    "timeout": (lambda v: _number(v) and v > 0, "a number of seconds > 0"),
+    "max_retries": _count(0),
+    "backoff": (_number, "a number of seconds >= 0"),
+    "max_concurrency": _count(1),
+    "structured": _of_type(str, "a structured-output mode"),
+    "extra_sampling": _of_type(bool, "true or false"),
+    "extra_body": _of_type(dict, "a table"),
+}
 
 
 @dataclass(frozen=True)
@@ -96,9 +140,18 @@ def load_models(settings: Settings) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+        raise ConfigError(f"{path}: not valid TOML ({one_line(exc)})") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc.strerror})") from exc
+    for table in ("models", "openai"):
+        if not isinstance(data.get(table, {}), dict):
+            raise ConfigError(f"{path}: {table} must be a table ([{table}...] sections)")
+    for key, value in data.get("openai", {}).items():
+        if not isinstance(value, str):
+            raise ConfigError(f"{path}: openai.{key} must be a string, not {value!r}")
+    return data
 
 
 def configured_names(settings: Settings) -> list[str]:
@@ -164,6 +217,13 @@ def _from_config(name: str, entry: Any, settings: Settings) -> ModelEntry:
     unknown = set(entry) - _ENTRY_KEYS - _OPTIONS[backend]
     if unknown:
         raise ConfigError(f"{where}: unknown keys {sorted(unknown)}")
+    for key in sorted(_ENTRY_KEYS & set(entry)):
+        if not isinstance(entry[key], str):
+            raise ConfigError(f"{where}: {key} must be a string, not {entry[key]!r}")
+    for key in sorted(_OPTIONS[backend] & set(entry)):
+        check, what = _OPTION_CHECKS.get(key, (lambda v: True, ""))
+        if not check(entry[key]):
+            raise ConfigError(f"{where}: {key} must be {what}, not {entry[key]!r}")
     if backend in {"llamacpp", "hf"} and not entry.get("path"):
         raise ConfigError(f'{where}: set path = "..." (the model file or directory)')
     if backend == "openai" and not (entry.get("base_url") and entry.get("model")):
@@ -245,7 +305,10 @@ def open_backend(entry: ModelEntry, env: Mapping[str, str] | None = None) -> Bac
     key = (entry.backend, where, entry.model, entry.api_key, key_env, options)
     with _LOCK:
         if key not in _LOADED:
-            _LOADED[key] = factory(entry, env)
+            try:
+                _LOADED[key] = factory(entry, env)
+            except (TypeError, ValueError) as exc:  # an option the backend refused
+                raise ConfigError(f"model {entry.name!r}: {one_line(exc)}") from exc
         return _LOADED[key]
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from writersroom import files
-from writersroom.errors import FormatError
+from writersroom.errors import FormatError, one_line
 from writersroom.screenplay import fdx, fountain, html, jsonformat
 from writersroom.screenplay.model import Screenplay
 
@@ -139,6 +139,10 @@ def load(path: str | os.PathLike[str], fmt: str | None = None) -> Screenplay:
         raise FormatError("is a directory, not a screenplay file", path=str(path)) from None
     except PermissionError:
         raise FormatError("permission denied", path=str(path)) from None
+    except OSError as exc:  # a file in place of a folder, an I/O error, ...
+        raise FormatError(
+            f"cannot read it ({exc.strerror or one_line(exc)})", path=str(path)
+        ) from exc
     try:
         return loads(data, name)
     except FormatError as exc:
@@ -165,11 +169,16 @@ def save(doc: Screenplay, path: str | os.PathLike[str], fmt: str | None = None) 
     data = dumps(doc, fmt or format_for(target))
     raw = data.encode("utf-8") if isinstance(data, str) else data
     kept = None
-    if target.exists():
-        if target.is_dir():
-            raise FormatError("is a directory", path=str(path))
-        if target.read_bytes() == raw:
-            return None
-        kept = files.backup(target)
-    files.write_atomic(target, raw)
+    try:
+        if target.exists():
+            if target.is_dir():
+                raise FormatError("is a directory", path=str(path))
+            if target.read_bytes() == raw:
+                return None
+            kept = files.backup(target)
+        files.write_atomic(target, raw)
+    except OSError as exc:  # no such folder, a file in its place, read-only, disk full
+        raise FormatError(
+            f"cannot write it ({exc.strerror or one_line(exc)}); check the folder", path=str(path)
+        ) from exc
     return kept

@@ -97,7 +97,14 @@ def get_structure(spec: str) -> Structure:
         return _custom(lines, spec)
     path = Path(spec).expanduser()
     if path.is_file():
-        return _custom(path.read_text(encoding="utf-8").splitlines(), spec)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ProjectError(
+                f"cannot read the structure file {spec} ({exc.__class__.__name__}); it must be "
+                "UTF-8 text with one 'Name: guide' line per beat"
+            ) from exc
+        return _custom(text.splitlines(), spec)
     names = ", ".join(sorted(STRUCTURES))
     raise ProjectError(
         f"unknown structure {spec!r}: use one of {names}, 'custom:Setup,Twist,Payoff' "
