@@ -17,12 +17,12 @@ from writersroom.web.ydoc import fountain, text_of
 
 
 @pytest.fixture
-def cluster(writersroom_home) -> Iterator[tuple[Server, Server]]:
-    with services.postgres() as pg, services.redis() as rd:
-        first = server_for(writersroom_home, pg, rd).start()  # creates the tables
-        second = server_for(writersroom_home, pg, rd).start()
+def cluster(writersroom_home) -> Iterator[tuple[Server, Server, services.RedisServer]]:
+    with services.postgres() as pg, services.redis_server() as rd:
+        first = server_for(writersroom_home, pg, rd.url).start()  # creates the tables
+        second = server_for(writersroom_home, pg, rd.url).start()
         try:
-            yield first, second
+            yield first, second, rd
         finally:
             first.stop()
             second.stop()
@@ -34,8 +34,8 @@ async def until(check, timeout: float = 15.0) -> None:
             await asyncio.sleep(0.02)
 
 
-def test_two_processes_converge_through_redis(cluster):
-    one, two = cluster
+def shared_project(one: Server, two: Server) -> tuple[str, str, str]:
+    """A project of a@ (logged in on `one`) with b@ as editor (logged in on `two`)."""
     make_user(one.db_url, "a@example.com")
     make_user(one.db_url, "b@example.com")
     with one.session("a@example.com") as http:
@@ -44,6 +44,12 @@ def test_two_processes_converge_through_redis(cluster):
         cookie_a = f"wr_session={http.cookies['wr_session']}"
     with two.session("b@example.com") as http:  # sessions live in the shared database
         cookie_b = f"wr_session={http.cookies['wr_session']}"
+    return pid, cookie_a, cookie_b
+
+
+def test_two_processes_converge_through_redis(cluster):
+    one, two, _redis = cluster
+    pid, cookie_a, cookie_b = shared_project(one, two)
 
     async def scenario() -> str:
         a = YClient(one.ws + pid, cookie=cookie_a, origin=one.url)
@@ -73,3 +79,28 @@ def test_two_processes_converge_through_redis(cluster):
     engine.dispose()
     with two.session("a@example.com") as http:
         assert http.get(f"/api/projects/{pid}/script").text == text
+
+
+def test_a_redis_outage_heals(cluster):
+    one, two, redis_server = cluster
+    pid, cookie_a, cookie_b = shared_project(one, two)
+
+    async def scenario() -> str:
+        a = YClient(one.ws + pid, cookie=cookie_a, origin=one.url)
+        b = YClient(two.ws + pid, cookie=cookie_b, origin=two.url)
+        await a.connect()
+        await b.connect()
+        redis_server.stop()
+        a.edit(lambda d: fountain(d).insert(0, "Written while Redis was down.\n"))
+        await a.flush()  # stored, though not relayed; the socket stays open
+        assert a.connected
+        redis_server.start()  # the processes reconnect and resync their rooms from the store
+        await until(lambda: "while Redis was down" in text_of(b.doc))
+        b.edit(lambda d: fountain(d).insert(len(fountain(d)), "And after.\n"))
+        await until(lambda: "And after." in text_of(a.doc))
+        text = text_of(a.doc)
+        await a.close()
+        await b.close()
+        return text
+
+    assert asyncio.run(scenario()) == "Written while Redis was down.\nAnd after.\n"

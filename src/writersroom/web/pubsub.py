@@ -23,7 +23,10 @@ class RedisRelay:
     def __init__(self, url: str) -> None:
         self.url = url
         self.node = uuid.uuid4().bytes
-        self._redis = aioredis.from_url(url)
+        # Publishing gives up quickly when Redis is away (the store has the update; peers resync
+        # later); the subscriber waits on its socket without a read timeout.
+        self._redis = aioredis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        self._sub = aioredis.from_url(url, socket_connect_timeout=2)
         self._task: asyncio.Task[None] | None = None
 
     async def start(
@@ -37,7 +40,7 @@ class RedisRelay:
         self._task = asyncio.create_task(self._listen(pubsub, deliver, resync))
 
     async def _subscribe(self) -> aioredis.client.PubSub:
-        pubsub = self._redis.pubsub()
+        pubsub = self._sub.pubsub()
         await pubsub.psubscribe(PREFIX + "*")
         # Wait for the subscription's confirmation, so nothing published after it is missed.
         while (await pubsub.get_message(timeout=5.0)) is None:
@@ -80,3 +83,4 @@ class RedisRelay:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
         await self._redis.aclose()
+        await self._sub.aclose()

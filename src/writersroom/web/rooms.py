@@ -112,8 +112,7 @@ class Rooms:
                 room.awareness.remove_awareness_states(gone, "gone")
                 data = room.awareness.encode_awareness_update(gone)
                 room.broadcast(protocol.awareness(data))
-                if self.relay:
-                    await self.relay.publish(room.project_id, AWARENESS, data)
+                await self._publish(room.project_id, AWARENESS, data)
         room.holds -= 1
         if room.holds == 0:
             if self._rooms.get(room.project_id) is room:
@@ -132,8 +131,7 @@ class Rooms:
         """Store an update already applied to room.doc, then relay it."""
         await self.store.call(self.store.append, room.project_id, update)
         room.broadcast(protocol.update(update), exclude=origin)
-        if self.relay:
-            await self.relay.publish(room.project_id, UPDATE, update)
+        await self._publish(room.project_id, UPDATE, update)
         room.pending += 1
         if room.pending >= self.compact_every:
             room.pending = 0
@@ -150,8 +148,16 @@ class Rooms:
             room.peers[origin].update(ids)
         room.awareness.apply_awareness_update(data, origin)
         room.broadcast(protocol.awareness(data), exclude=origin)
-        if self.relay:
-            await self.relay.publish(room.project_id, AWARENESS, data)
+        await self._publish(room.project_id, AWARENESS, data)
+
+    async def _publish(self, project_id: str, kind: int, data: bytes) -> None:
+        """Tell the other processes; when Redis is away, they catch up from the store later."""
+        if self.relay is None:
+            return
+        try:
+            await self.relay.publish(project_id, kind, data)
+        except Exception as exc:  # redis errors, timeouts: never fail a client's stored edit
+            log.warning("could not relay to the other processes: %s", exc)
 
     async def transact(self, project_id: str, change: Callable[[Doc[Any]], T]) -> T:
         """THE SEAM for server-side edits (comments, import, restore, AI suggestions):
