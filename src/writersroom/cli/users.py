@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from writersroom.cli.serve import database_errors
 from writersroom.config import Settings
 from writersroom.errors import MissingExtra, WritersroomError
 
@@ -47,9 +48,11 @@ def add(
     if not password:
         raise WritersroomError("no password on stdin: pipe it in, e.g. printf '%s' \"$PW\" | ...")
     settings.home.mkdir(parents=True, exist_ok=True)
-    engine = open_engine(web_settings(settings, db=db_url).db_url)
+    url = web_settings(settings, db=db_url).db_url
+    with database_errors(url):
+        engine = open_engine(url)
     try:
-        with session_factory(engine)() as db:
+        with database_errors(url), session_factory(engine)() as db:
             user = add_user(db, email, password, name=name, admin=admin)
             db.commit()
             click.echo(f"added {user.email}" + (" (admin)" if admin else ""))
