@@ -37,3 +37,10 @@ def story_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         structure="custom:Beginning,Middle,End",
     )
     return out
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random Llama HF folder (tests/llm/tiny_hf.py), for training tests."""
+    build = load_module(Path(__file__).parents[1] / "llm" / "tiny_hf.py").build_tiny_model
+    return Path(build(tmp_path_factory.mktemp("tiny")))
