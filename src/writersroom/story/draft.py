@@ -56,6 +56,7 @@ class SceneContext:
     beat: str = ""  # the beats this scene dramatizes
     previous: tuple[str, ...] = ()  # last lines of the previous scene, when drafted
     shape: SceneShape = field(default_factory=SceneShape)
+    voices: tuple[str, ...] = ()  # measured voices of the present characters (voice.cast)
 
     @property
     def number(self) -> int:
@@ -94,6 +95,14 @@ def _options(
     }
 
 
+def _cast(ctx: SceneContext) -> str:
+    """The present characters; with how they have talked in other scenes, once they have."""
+    brief = cast_brief(ctx.characters, detail=True)
+    if not ctx.voices:
+        return brief
+    return brief + "\nHow they have talked so far:\n" + "\n".join(ctx.voices)
+
+
 def scene_request(ctx: SceneContext, *, seed: int | None = None) -> Request:
     earlier = ctx.earlier[-6:]
     previous = ""
@@ -105,7 +114,7 @@ def scene_request(ctx: SceneContext, *, seed: int | None = None) -> Request:
     return PROMPT.request(
         title=ctx.title.text if ctx.title else "(untitled)",
         logline=ctx.logline.text,
-        cast=cast_brief(ctx.characters, detail=True),
+        cast=_cast(ctx),
         place=place,
         story_so_far=scenes_brief(earlier, limit=80),
         previous=previous,
@@ -121,7 +130,7 @@ def continue_request(ctx: SceneContext, draft: SceneDraft, *, seed: int | None =
     return CONTINUE_PROMPT.request(
         title=ctx.title.text if ctx.title else "(untitled)",
         logline=ctx.logline.text,
-        cast=cast_brief(ctx.characters, detail=True),
+        cast=_cast(ctx),
         place=ctx.location.name if ctx.location else ctx.outline.location,
         heading=ctx.outline.heading,
         summary=ctx.outline.summary,

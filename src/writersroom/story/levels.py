@@ -24,6 +24,7 @@ from writersroom.story.project import Bible, Options, Project
 from writersroom.story.scenetext import tail_lines
 from writersroom.story.table import LEVELS
 from writersroom.story.types import SceneOutline
+from writersroom.voice.cast import voice_notes
 
 T = TypeVar("T")
 
@@ -270,6 +271,7 @@ def scene_context(bible: Bible, number: int, *, blocks: int = 10) -> SceneContex
         beat=beat,
         previous=tuple(tail_lines(previous.blocks)) if previous else (),
         shape=SceneShape(min_blocks=min(7, blocks), max_blocks=max(2, blocks)),
+        voices=voice_notes(present, bible.drafts, scene=number),
     )
 
 
