@@ -104,7 +104,7 @@ _SPECIAL = re.compile(
 )
 _JUMP = re.compile(
     r"\b(years? (later|earlier|before|ago)|later that year|flash ?back|present day|"
-    r"\d+ years|back to present|months later|decades?)\b",
+    r"back to present|months later|decades? (?:later|earlier|before|ago))\b",
     re.I,
 )
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
