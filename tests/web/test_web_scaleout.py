@@ -104,3 +104,12 @@ def test_a_redis_outage_heals(cluster):
         return text
 
     assert asyncio.run(scenario()) == "Written while Redis was down.\nAnd after.\n"
+
+
+def test_missing_binaries_skip_locally_but_fail_under_ci(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        services.unavailable("redis-server is not installed")
+    monkeypatch.setenv("CI", "1")
+    with pytest.raises(pytest.fail.Exception):
+        services.unavailable("redis-server is not installed")
