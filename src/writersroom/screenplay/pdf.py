@@ -6,6 +6,11 @@ the strings (`*italic*`, `**bold**`, `_underline_`) picks the font face; underli
 The font is Courier Prime, bundled under `fonts/` with its OFL licence (see fonts/NOTICE); when
 those files are missing the PDF falls back to the base-14 Courier.
 
+Revision marks (Final Draft's revision mode): every line of an element that carries a revision
+mark gets the set's mark (`*`) in the right margin, 7.75 inches from the left edge where Final
+Draft puts it, and a page with marks names the latest set and its date in the header, left of
+the page number ("Blue Revision (2026-12-04)").
+
     >>> import io
     >>> from writersroom.screenplay.model import Action, Screenplay
     >>> buffer = io.BytesIO()
@@ -16,14 +21,14 @@ those files are missing the PDF falls back to the base-14 Courier.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, BinaryIO
 
 from writersroom.errors import MissingExtra
 from writersroom.screenplay.layout import PageLayout
-from writersroom.screenplay.model import Screenplay
+from writersroom.screenplay.model import RevisionSet, Screenplay
 from writersroom.screenplay.paginate import Page, paginate
 from writersroom.screenplay.typeset import BOLD, ITALIC, UNDERLINE, visible
 
@@ -65,6 +70,8 @@ def render(doc: Screenplay, out: BinaryIO, layout: PageLayout | None = None) -> 
         layout,
         title=visible(doc.title or ""),
         author=visible(doc.title_value("Author") or doc.title_value("Authors") or ""),
+        marks={n: m for n, e in enumerate(doc.elements) if (m := getattr(e, "revision", None))},
+        revisions=doc.revisions,
     )
 
 
@@ -75,8 +82,11 @@ def render_pages(
     *,
     title: str = "",
     author: str = "",
+    marks: Mapping[int, str] | None = None,
+    revisions: Sequence[RevisionSet] = (),
 ) -> None:
-    """Draw already paginated pages (from `paginate`) to `out` as a PDF."""
+    """Draw already paginated pages (from `paginate`) to `out` as a PDF; `marks` maps an
+    element index to its revision set's id (see `revisions`) for the margin marks."""
     try:
         from reportlab import rl_config
         from reportlab.pdfgen.canvas import Canvas
@@ -98,8 +108,11 @@ def render_pages(
     canvas.setCreator("writersroom")
     if not pages:  # an empty script still makes a valid PDF
         canvas.showPage()
+    sets = {r.id: r for r in revisions}
     for page in pages:
         _draw_page(canvas, page, layout, fonts, height)
+        if marks:
+            _draw_marks(canvas, page, layout, fonts, (width, height), marks, sets)
         canvas.showPage()
     # Compressed streams need no ASCII85 armour: 15% smaller and faster to write. ReportLab
     # reads the switch from its global config while saving, so set it just for that.
@@ -139,6 +152,39 @@ def _draw_page(
         canvas.setLineWidth(0.05 * size)
         for x0, y, x1 in underlines:
             canvas.line(x0, y, x1, y)
+
+
+def _draw_marks(
+    canvas: Canvas,
+    page: Page,
+    layout: PageLayout,
+    fonts: _Fonts,
+    size: tuple[float, float],
+    marks: Mapping[int, str],
+    sets: Mapping[str, RevisionSet],
+) -> None:
+    """The revision marks in the right margin and, on a page that has some, the latest
+    revision set's name and date in the header."""
+    width, height = size
+    font = layout.font_size
+    x = min(7.75 * 72, width - 0.5 * 72)
+    canvas.setFont(fonts.names[0], font)
+    latest = ""
+    for line in page.lines:
+        mark = marks.get(line.element) if line.element >= 0 else None
+        if mark is None or line.kind in ("page_number", "scene_number"):
+            continue
+        baseline = height - layout.line_top(line.y) * 72 - fonts.ascent * font
+        revision = sets.get(mark)
+        canvas.drawString(x, baseline, revision.mark if revision else "*")
+        latest = max(latest, mark, key=lambda m: (len(m), m))
+    if latest:
+        revision = sets.get(latest)
+        label = revision.name if revision else f"Revision {latest}"
+        if revision and revision.date:
+            label += f" ({revision.date})"
+        top = height - 0.5 * 72 - fonts.ascent * font
+        canvas.drawRightString(width - 1.5 * 72, top, label)
 
 
 def _load_fonts(family: str) -> _Fonts:
