@@ -123,3 +123,13 @@ def changes_free(doc):
 
 def test_operation_records_compare_without_their_request() -> None:
     assert Operation("cut_scene", 2, request="a") == Operation("cut_scene", 2, request="b")
+
+
+def test_cutting_a_numbered_scene_leaves_it_omitted() -> None:
+    doc = fountain.parse(
+        "INT. A - DAY #1#\n\nRain.\n\nINT. B - DAY #2#\n\nSun.\n\nINT. C - DAY #3#\n"
+    )
+    out = revise(doc, "cut scene 2", FakeBackend())
+    headings = [(e.text, e.number) for e in out.elements if isinstance(e, SceneHeading)]
+    assert headings == [("INT. A - DAY", "1"), ("OMITTED", "2"), ("INT. C - DAY", "3")]
+    assert reject(out) == doc

@@ -1,13 +1,13 @@
 """The Python API of revision, mirroring the commands.
 
-    >>> from writersroom.screenplay import fountain
-    >>> from writersroom.llm.fake import FakeBackend
-    >>> doc = fountain.parse("INT. DINER - DAY\\n\\nJOE\\nCoffee?\\n\\nMARA\\nNo.")
-    >>> out = revise(doc, "rename Joe to Joanna", FakeBackend(), date="2026-12-04")
-    >>> [(c.id, c.op, c.after) for c in changes(out)]
-    [('1.1', 'rename_character', 'JOANNA\\nCoffee?')]
-    >>> reject(out) == doc
-    True
+>>> from writersroom.screenplay import fountain
+>>> from writersroom.llm.fake import FakeBackend
+>>> doc = fountain.parse("INT. DINER - DAY\\n\\nJOE\\nCoffee?\\n\\nMARA\\nNo.")
+>>> out = revise(doc, "rename Joe to Joanna", FakeBackend(), date="2026-12-04")
+>>> [(c.id, c.op, c.after) for c in changes(out)]
+[('1.1', 'rename_character', 'JOANNA\\nCoffee?')]
+>>> reject(out) == doc
+True
 """
 
 from __future__ import annotations

@@ -94,11 +94,7 @@ def apply(
         case "set_time" | "set_place":
             return _each(elements, scope, lambda e: _heading(e, op.op, op.value))
         case "cut_scene":
-            return [
-                e
-                for e, inside in zip(elements, _scenes_only(elements, scope), strict=True)
-                if not inside
-            ]
+            return _cut(elements, scope)
         case "move_scene":
             return _move(elements, scope, op.value)
         case "shorten_speech":
@@ -201,6 +197,18 @@ def _heading(element: Element, op: str, value: str) -> Element:
         start = head.end() if head else 0
         return replace(element, text=f"{text[:start]}{value.upper()}")
     return replace(element, text=text[:at] + value.upper() + text[at + len(location) :])
+
+
+def _cut(elements: Sequence[Element], scope: set[int] | None) -> list[Element]:
+    """The scenes in scope removed; a numbered scene (numbers locked, as in a shooting script)
+    leaves its heading as OMITTED with its number, as Final Draft does."""
+    out: list[Element] = []
+    for e, inside in zip(elements, _scenes_only(elements, scope), strict=True):
+        if not inside:
+            out.append(e)
+        elif isinstance(e, SceneHeading) and e.number:
+            out.append(SceneHeading("OMITTED", e.number))
+    return out
 
 
 def _move(elements: Sequence[Element], scope: set[int] | None, after: str) -> list[Element]:
