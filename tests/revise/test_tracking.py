@@ -143,3 +143,18 @@ def marked_free(element):
     from writersroom.screenplay.model import marked
 
     return marked(element, None)
+
+
+def test_a_second_round_gets_the_next_colour_and_rejects_to_the_first() -> None:
+    doc = fountain.parse(SCRIPT)
+    first = tracking.accept(revised(doc))
+    second = changes_round(first)
+    assert [r.color for r in second.revisions] == ["Blue", "Pink"]
+    assert {c.revision for c in second.changes} == {"2"}
+    assert all(c.id.startswith("2.") for c in second.changes)
+    assert tracking.reject(second) == first
+
+
+def changes_round(doc: Screenplay) -> Screenplay:
+    elements = apply(doc.elements, Operation("set_time", scene=1, value="DAWN"))
+    return tracking.track(doc, [("set_time", elements)], tracking.new_revision_set(doc))
