@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from writersroom.errors import GenerationError
 from writersroom.llm.base import Backend, Request, complete
 from writersroom.story.briefs import cast_brief
 from writersroom.story.forms import Field, form_grammar, labelled_lines
 from writersroom.story.prompt import Prompt
+from writersroom.story.run import Made, Run, ask
 from writersroom.story.types import Beat, Character, Logline, Structure, Title
+
+if TYPE_CHECKING:
+    from writersroom.story.project import Bible
 
 PROMPT = Prompt.load("beats")
 _WORD = re.compile(r"[a-z']+")
@@ -85,3 +90,22 @@ def outline_beats(
     """Ask the model for one beat per structure slot. Raises GenerationError on unusable output."""
     request = beats_request(logline, characters, structure, title=title, seed=seed)
     return parse_beats(complete(backend, request).text, structure)
+
+
+def make_beats(run: Run, round_: int, bible: Bible) -> Made:
+    """The beats, as the pipeline makes them; locked beats are kept."""
+    assert bible.characters is not None, "characters come before beats"
+    cast_ = bible.characters
+    new, how = ask(
+        run,
+        "beats",
+        round_,
+        lambda b, s: outline_beats(
+            bible.logline, cast_, bible.structure, b, title=bible.title, seed=s
+        ),
+    )
+    old = {b.number: b for b in bible.beats or ()}
+    return tuple(
+        old[b.number] if b.number in old and run.project.is_locked("beats", str(b.number)) else b
+        for b in new
+    ), how

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from writersroom.errors import GenerationError
 from writersroom.llm.base import Backend, Request, complete
 from writersroom.story.forms import Field, form_grammar, literal, parse_form
 from writersroom.story.prompt import Prompt
+from writersroom.story.run import Made, Run, ask, keep_locked
 from writersroom.story.types import Character, Logline, Title, cue_of
+
+if TYPE_CHECKING:
+    from writersroom.story.project import Bible
 
 PROMPT = Prompt.load("characters")
 
@@ -109,3 +114,16 @@ def cast_characters(
     """Ask the model for `count` characters. Raises GenerationError on unusable output."""
     text = complete(backend, cast_request(logline, title, count=count, seed=seed)).text
     return parse_cast(text, count=count)
+
+
+def make_cast(run: Run, round_: int, bible: Bible) -> Made:
+    """The cast, as the pipeline makes it; locked characters are kept."""
+    count = max(run.opts.characters, len(bible.characters or ()))
+    cast, how = ask(
+        run,
+        "characters",
+        round_,
+        lambda b, s: cast_characters(bible.logline, b, title=bible.title, count=count, seed=s),
+    )
+    locked = lambda c: run.project.is_locked("characters", c.cue)  # noqa: E731
+    return tuple(keep_locked(bible.characters, cast, locked, lambda c: c.cue)), how

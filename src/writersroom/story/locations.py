@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from writersroom.errors import GenerationError
 from writersroom.llm.base import Backend, Request, complete
 from writersroom.story.briefs import beats_brief
 from writersroom.story.forms import Field, choice, form_grammar, parse_form
 from writersroom.story.prompt import Prompt
+from writersroom.story.run import Made, Run, ask, keep_locked
 from writersroom.story.types import Beat, Location, Logline, Setting, Title, location_name
+
+if TYPE_CHECKING:
+    from writersroom.story.project import Bible
 
 PROMPT = Prompt.load("locations")
 EXAMPLE_PLACES = {"ROSA'S BAKERY", "TV STUDIO", "MARKET STREET"}
@@ -73,3 +78,19 @@ def scout_locations(
     """Ask the model for `count` locations. Raises GenerationError on unusable output."""
     request = locations_request(logline, beats, title=title, count=count, seed=seed)
     return parse_locations(complete(backend, request).text, minimum=min(count, 2))
+
+
+def make_locations(run: Run, round_: int, bible: Bible) -> Made:
+    """The locations, as the pipeline makes them; locked ones are kept."""
+    assert bible.beats is not None, "beats come before locations"
+    beats_, count = bible.beats, max(run.opts.location_count, len(bible.locations or ()))
+    found, how = ask(
+        run,
+        "locations",
+        round_,
+        lambda b, s: scout_locations(
+            bible.logline, beats_, b, title=bible.title, count=count, seed=s
+        ),
+    )
+    locked = lambda x: run.project.is_locked("locations", x.name)  # noqa: E731
+    return tuple(keep_locked(bible.locations, found, locked, lambda x: x.name)), how

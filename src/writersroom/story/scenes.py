@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from writersroom.errors import GenerationError
 from writersroom.llm.base import Backend, Request, complete_many
 from writersroom.story.briefs import clip
 from writersroom.story.forms import Field, choice, form_grammar, parse_form
 from writersroom.story.prompt import Prompt
+from writersroom.story.run import Made, Run, origin
 from writersroom.story.structures import beats_for_scene
 from writersroom.story.types import (
     Beat,
@@ -26,6 +28,9 @@ from writersroom.story.types import (
     cue_of,
     location_name,
 )
+
+if TYPE_CHECKING:
+    from writersroom.story.project import Bible
 
 PROMPT = Prompt.load("scene_outline")
 PLAN_TIMES = ("DAY", "NIGHT", "MORNING", "EVENING")
@@ -130,3 +135,51 @@ def plan_scenes(
     requests = [outline_request(ctx, seed=s) for ctx, s in zip(contexts, seeds, strict=True)]
     completions = complete_many(backend, requests)
     return [parse_outline(c.text, ctx) for c, ctx in zip(completions, contexts, strict=True)]
+
+
+def make_scenes(run: Run, round_: int, bible: Bible) -> Made:
+    """The scene list, as the pipeline makes it; locked scenes are kept."""
+    return plan(run, round_, bible, range(1, run.opts.scenes + 1))
+
+
+def plan(
+    run: Run, round_: int, bible: Bible, numbers: Sequence[int] | range
+) -> tuple[tuple[SceneOutline, ...], dict[str, Any]]:
+    """Plan the given scenes (all at once through the engine), keep the others and locked ones."""
+    assert bible.characters and bible.beats and bible.locations, "plan scenes after the rest"
+    total = run.opts.scenes if bible.scenes is None else max(run.opts.scenes, len(bible.scenes))
+    old = {s.number: s for s in bible.scenes or ()}
+    todo = [n for n in numbers if not (n in old and run.project.is_locked("scenes", str(n)))]
+    contexts = {
+        n: PlanContext(
+            n, total, bible.logline, bible.title, bible.characters, bible.beats, bible.locations
+        )
+        for n in todo
+    }
+    done: dict[int, SceneOutline] = {}
+    calls: list[tuple[Request, str]] = []
+    error: GenerationError | None = None
+    for attempt in range(max(run.opts.retries, 3) + 1):
+        pending = [n for n in todo if n not in done]
+        if not pending:
+            break
+        requests = [
+            outline_request(contexts[n], seed=run.seed("scenes", round_, n * 100 + attempt))
+            for n in pending
+        ]
+        run.emit("start", "scenes", f"planning scenes {', '.join(map(str, pending))}")
+        for n, request, completion in zip(
+            pending, requests, complete_many(run.backend, requests), strict=True
+        ):
+            try:
+                done[n] = parse_outline(completion.text, contexts[n])
+                calls.append((request, completion.text))
+            except GenerationError as exc:
+                error = exc
+                run.emit("retry", "scenes", str(exc))
+    if len(done) < len(todo):
+        assert error is not None
+        raise error
+    merged = {**old, **done}
+    outlines = tuple(merged[n] for n in sorted(merged) if n <= total)
+    return outlines, origin(run, calls)

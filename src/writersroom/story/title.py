@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from writersroom.errors import GenerationError
 from writersroom.llm.base import Backend, Request, complete
 from writersroom.story.forms import Field, form_grammar, parse_form
 from writersroom.story.prompt import Prompt
+from writersroom.story.run import Made, Run, ask
 from writersroom.story.types import Logline, Title
+
+if TYPE_CHECKING:
+    from writersroom.story.project import Bible
 
 PROMPT = Prompt.load("title")
 EXAMPLE_TITLES = {"sugar and nerve"}  # the prompt's worked example: never a real answer
@@ -48,3 +53,8 @@ def parse_title(text: str, logline: Logline | None = None) -> Title:
 def write_title(logline: Logline, backend: Backend, *, seed: int | None = None) -> Title:
     """Ask the model for a title. Raises GenerationError on unusable output."""
     return parse_title(complete(backend, title_request(logline, seed=seed)).text, logline)
+
+
+def make_title(run: Run, round_: int, bible: Bible) -> Made:
+    """The title, as the pipeline makes it (retries with new seeds, provenance)."""
+    return ask(run, "title", round_, lambda b, s: write_title(bible.logline, b, seed=s))
