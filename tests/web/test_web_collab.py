@@ -242,3 +242,28 @@ def _awareness_for(client_id: int, clock: int, state) -> bytes:
     encoder.write_var_uint(clock)
     encoder.write_var_string(json.dumps(state))
     return protocol.awareness(encoder.to_bytes())
+
+
+def test_a_client_that_reads_too_slowly_is_disconnected():
+    from writersroom.web.routes.collab import QUEUE, Client
+
+    class Socket:  # records what the pump does with it
+        def __init__(self):
+            self.sent, self.closed = [], None
+
+        async def send_bytes(self, message):
+            self.sent.append(message)
+
+        async def close(self, code, reason=""):
+            self.closed = code
+
+    async def scenario():
+        socket = Socket()
+        slow = Client(socket, "slow@example.com", "viewer")  # type: ignore[arg-type]
+        for _ in range(QUEUE + 1):
+            slow.push(b"update")
+        await slow.pump()
+        return socket
+
+    socket = asyncio.run(scenario())
+    assert socket.closed == 1013 and socket.sent == []

@@ -42,20 +42,22 @@ class Client:
         self.ws = ws
         self.email = email
         self.role = role
-        self.queue: asyncio.Queue[bytes | None] = asyncio.Queue(QUEUE)
+        self.queue: asyncio.Queue[bytes] = asyncio.Queue(QUEUE)
+        self.overflow = False
 
     def push(self, message: bytes) -> None:
+        if self.overflow:
+            return
         try:
             self.queue.put_nowait(message)
         except asyncio.QueueFull:
-            log.warning("dropping %s: it reads too slowly", self.email)
-            self.queue = asyncio.Queue(1)
-            self.queue.put_nowait(None)
+            log.warning("disconnecting %s: it reads too slowly", self.email)
+            self.overflow = True  # the pump closes the socket after its current send
 
     async def pump(self) -> None:
-        while (message := await self.queue.get()) is not None:
-            await self.ws.send_bytes(message)
-        await self.ws.close(1013, "too slow")
+        while not self.overflow:
+            await self.ws.send_bytes(await self.queue.get())
+        await self.ws.close(1013, "too slow: reconnect")
 
 
 def _who(ws: WebSocket, project_id: str) -> tuple[str, str | None] | None:
