@@ -153,10 +153,36 @@ export function storyPanel(ctx) {
     const items = entries(ctx.jobs).reverse();
     fill(jobs, ...items.map((j) => h("li.job", { dataset: { status: j.status || "" } }, h("span", {}, `${j.kind || "job"} · ${j.status || ""}`), typeof j.progress === "number" ? h("progress", { max: 1, value: j.progress > 1 ? j.progress / 100 : j.progress }) : null, h("span.message", {}, j.message || ""))));
   };
+  const story = async (label, path, body) => {
+    message.textContent = `${label}…`;
+    try {
+      const result = await api("POST", projectPath(ctx.id, path), withModel(model, body));
+      message.textContent = result.stale ? `${label}: done; stale now: ${result.stale.join(", ") || "nothing"}.` : `${label}: started.`;
+    } catch (error) {
+      message.textContent = `${label}: ${error.message}`;
+    }
+  };
+  const levelButtons = (level) =>
+    ctx.canEdit && level !== "status"
+      ? h(
+          "span.level-actions",
+          {},
+          h("button.link", { type: "button", onclick: () => story(`Regenerate ${level}`, "/ai/draft/regenerate", { level }) }, "Regenerate"),
+          " · ",
+          h("button.link", { type: "button", onclick: () => story(`Lock ${level}`, "/ai/draft/lock", { level, lock: true }) }, "Lock"),
+          " · ",
+          h("button.link", { type: "button", onclick: () => story(`Unlock ${level}`, "/ai/draft/lock", { level, lock: false }) }, "Unlock"),
+        )
+      : null;
   const renderBible = () => {
     const levels = [];
     ctx.bible.forEach((value, key) => levels.push([key, entry(value) ?? value]));
-    fill(bible, levels.length ? h("h4", {}, "Story bible") : null, ...levels.map(([key, value]) => h("details", {}, h("summary", {}, key), h("pre", {}, typeof value === "string" ? value : JSON.stringify(value, null, 2)))));
+    fill(
+      bible,
+      levels.length ? h("h4", {}, "Story bible") : null,
+      levels.length && ctx.canEdit ? h("button", { type: "button", onclick: () => story("Regenerate stale levels", "/ai/draft/regenerate", { stale: true }) }, "Regenerate what is stale") : null,
+      ...levels.map(([key, value]) => h("details", { dataset: { level: key } }, h("summary", {}, key, " ", levelButtons(key)), h("pre", {}, typeof value === "string" ? value : JSON.stringify(value, null, 2)))),
+    );
   };
   ctx.jobs.observe(renderJobs);
   ctx.bible.observeDeep(renderBible);

@@ -31,13 +31,24 @@ export function fill(el, ...children) {
   return el;
 }
 
-export function debounce(fn, ms) {
+/** Call `fn` `ms` after the last call, but no later than `maxWait` after the first unserved one. */
+export function debounce(fn, ms, maxWait = Infinity) {
   let timer = null;
-  const wrapped = (...args) => {
+  let first = null;
+  const fire = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => fn(...args), ms);
+    first = null;
+    fn();
   };
-  wrapped.cancel = () => clearTimeout(timer);
+  const wrapped = () => {
+    first ??= performance.now();
+    clearTimeout(timer);
+    timer = setTimeout(fire, Math.max(0, Math.min(ms, first + maxWait - performance.now())));
+  };
+  wrapped.cancel = () => {
+    clearTimeout(timer);
+    first = null;
+  };
   return wrapped;
 }
 

@@ -33,12 +33,23 @@ function isCueText(text) {
  */
 export function classify(lines) {
   const n = lines.length;
-  const types = new Array(n).fill("action");
-  const dual = new Array(n).fill(false);
-  let i = 0;
-  if (n && TITLE_KEYS.test(lines[0])) {
-    for (; i < n && lines[i].trim() !== ""; i++) {
-      types[i] = ANY_KEY.test(lines[i]) && !/^\s/.test(lines[i]) ? "title-key" : "title";
+  const types = new Array(n);
+  const dual = new Array(n);
+  run((i) => lines[i], n, types, dual, 0, null);
+  return { types, dual };
+}
+
+/**
+ * Classify lines from `start` (which follows a blank line, or is 0) into `types`/`dual`; `line(i)`
+ * gives line i's text. Stops after a blank line i for which `stop(i)` is true (the rest of the
+ * document is known to be classified as before) and returns where it stopped.
+ */
+function run(line, n, types, dual, start, stop) {
+  let i = start;
+  if (start === 0 && n && TITLE_KEYS.test(line(0))) {
+    for (; i < n && line(i).trim() !== ""; i++) {
+      types[i] = ANY_KEY.test(line(i)) && !/^\s/.test(line(i)) ? "title-key" : "title";
+      dual[i] = false;
     }
   }
   let prevBlank = true;
@@ -46,35 +57,38 @@ export function classify(lines) {
   let boneyard = false;
   let lastCue = -1;
   for (; i < n; i++) {
-    const line = lines[i];
-    const t = line.trim();
+    const text = line(i);
+    const t = text.trim();
+    dual[i] = false;
     if (boneyard || (t.startsWith("/*") && !t.includes("*/"))) {
       types[i] = "boneyard";
       boneyard = boneyard ? !t.includes("*/") : true;
       continue;
     }
-    if (t === "" && !(inDialogue && line === "  ")) {
+    if (t === "" && !(inDialogue && text === "  ")) {
       types[i] = "blank";
       prevBlank = true;
       inDialogue = false;
+      if (stop && stop(i)) return i + 1;
       continue;
     }
-    const nextBlank = i + 1 >= n || lines[i + 1].trim() === "";
+    const nextBlank = i + 1 >= n || line(i + 1).trim() === "";
+    let type = "action";
     if (inDialogue) {
-      types[i] = t.startsWith("(") ? "paren" : "dialogue";
-      if (dual[lastCue]) dual[i] = true;
-    } else if (/^={3,}$/.test(t)) types[i] = "pagebreak";
-    else if (t.startsWith("#")) types[i] = "section";
-    else if (t.startsWith("=")) types[i] = "synopsis";
-    else if (t.startsWith("~")) types[i] = "lyric";
-    else if (t.startsWith("[[") && t.endsWith("]]")) types[i] = "note";
-    else if (/^>.*<$/.test(t)) types[i] = "centered";
-    else if (t.startsWith(">")) types[i] = "transition";
-    else if (t.startsWith("!")) types[i] = "action";
-    else if (prevBlank && (HEADING.test(t) || /^\.[^.]/.test(t))) types[i] = "heading";
-    else if (prevBlank && nextBlank && /TO:$/.test(t) && t === t.toUpperCase()) types[i] = "transition";
+      type = t.startsWith("(") ? "paren" : "dialogue";
+      dual[i] = dual[lastCue];
+    } else if (/^={3,}$/.test(t)) type = "pagebreak";
+    else if (t.startsWith("#")) type = "section";
+    else if (t.startsWith("=")) type = "synopsis";
+    else if (t.startsWith("~")) type = "lyric";
+    else if (t.startsWith("[[") && t.endsWith("]]")) type = "note";
+    else if (/^>.*<$/.test(t)) type = "centered";
+    else if (t.startsWith(">")) type = "transition";
+    else if (t.startsWith("!")) type = "action";
+    else if (prevBlank && (HEADING.test(t) || /^\.[^.]/.test(t))) type = "heading";
+    else if (prevBlank && nextBlank && /TO:$/.test(t) && t === t.toUpperCase()) type = "transition";
     else if (prevBlank && (t.startsWith("@") || (isCueText(t) && (!nextBlank || !/[.!?]$/.test(t))))) {
-      types[i] = "cue";
+      type = "cue";
       inDialogue = true;
       lastCue = i;
       if (t.endsWith("^")) {
@@ -85,9 +99,10 @@ export function classify(lines) {
         }
       }
     }
+    types[i] = type;
     prevBlank = false;
   }
-  return { types, dual };
+  return n;
 }
 
 function docLines(doc) {
@@ -96,10 +111,43 @@ function docLines(doc) {
   return lines;
 }
 
+/**
+ * Reclassify after a change: from two paragraphs before the first changed line to the first
+ * blank line after the change that was blank before it too; the rest is shifted, not redone
+ * (a keystroke in a 128-page script touches a few lines, not 5,000).
+ */
+function reclassify(old, tr) {
+  const doc = tr.state.doc;
+  const n = doc.lines;
+  const delta = n - tr.startState.doc.lines;
+  let fromB = Infinity;
+  let toB = -1;
+  tr.changes.iterChangedRanges((fA, tA, fB, tB) => {
+    fromB = Math.min(fromB, fB);
+    toB = Math.max(toB, tB);
+  });
+  const first = doc.lineAt(fromB).number - 1;
+  const last = doc.lineAt(toB).number - 1;
+  let start = first;
+  for (let blanks = 0; start > 0; start--) {
+    if (old.types[start - 1] === "blank" && ++blanks === 2) break;
+  }
+  const types = old.types.slice(0, start);
+  const dual = old.dual.slice(0, start);
+  const line = (i) => doc.line(i + 1).text;
+  const stop = (i) => i > last && old.types[i - delta] === "blank" && !(i + 1 < n && line(i + 1).trim().endsWith("^"));
+  const end = run(line, n, types, dual, start, stop);
+  for (let i = end; i < n; i++) {
+    types[i] = old.types[i - delta];
+    dual[i] = old.dual[i - delta];
+  }
+  return { types, dual };
+}
+
 /** The classified document: {types, dual} for the current state. */
 export const elements = StateField.define({
   create: (state) => classify(docLines(state.doc)),
-  update: (value, tr) => (tr.docChanged ? classify(docLines(tr.state.doc)) : value),
+  update: (value, tr) => (tr.docChanged ? reclassify(value, tr) : value),
 });
 
 /** Element type of the (1-based) line `number`. */

@@ -5,16 +5,31 @@ import { EditorSelection } from "@codemirror/state";
 import { h, fill, debounce } from "./dom.js";
 import { scenes, titlePage, renderTitlePage } from "./fountain.js";
 
-function jump(ctx, pos) {
-  ctx.view.dispatch({ selection: EditorSelection.cursor(pos), scrollIntoView: true });
+/** Jump to scene `index` (0-based) as the script is now (the list may be older than the text). */
+function jump(ctx, index) {
+  const scene = scenes(ctx.view.state)[index];
+  if (!scene) return;
+  ctx.view.dispatch({ selection: EditorSelection.cursor(scene.from), scrollIntoView: true });
   ctx.view.focus();
 }
 
-function live(ctx, render) {
-  const later = debounce(render, 300);
+/** Re-render `panel` after changes, only while it is shown and only when `key()` changed. */
+function live(ctx, panel, key, render) {
+  let last = null;
+  panel.onShow = () => {
+    last = key();
+    render();
+  };
+  const later = debounce(() => {
+    if (panel.el.hidden) return;
+    const now = key();
+    if (now !== last) panel.onShow();
+  }, 300, 2000);
   ctx.onUpdate((update) => update.docChanged && later());
-  return later;
+  return panel;
 }
+
+const outlineKey = (ctx) => JSON.stringify(scenes(ctx.view.state).map((s) => [s.heading, s.number, s.synopses]));
 
 export function scenesPanel(ctx) {
   const list = h("ol.scene-list");
@@ -23,11 +38,10 @@ export function scenesPanel(ctx) {
     fill(
       list,
       all.length ? null : h("li.empty", {}, "No scene headings yet (INT. / EXT.)."),
-      ...all.map((s, i) => h("li", {}, h("button.link.scene", { type: "button", dataset: { line: String(s.line) }, onclick: () => jump(ctx, s.from) }, h("span.number", {}, s.number || String(i + 1)), " ", s.heading))),
+      ...all.map((s, i) => h("li", {}, h("button.link.scene", { type: "button", onclick: () => jump(ctx, i) }, h("span.number", {}, s.number || String(i + 1)), " ", s.heading))),
     );
   };
-  live(ctx, render);
-  return { el: h("div.panel", {}, list), onShow: render };
+  return live(ctx, { el: h("div.panel", {}, list) }, () => outlineKey(ctx), render);
 }
 
 export function cardsPanel(ctx) {
@@ -38,12 +52,11 @@ export function cardsPanel(ctx) {
       grid,
       all.length ? null : h("p.empty", {}, "Index cards appear for each scene; add a synopsis with a line starting '= '."),
       ...all.map((s, i) =>
-        h("button.card", { type: "button", onclick: () => jump(ctx, s.from) }, h("span.card-heading", {}, `${s.number || i + 1}. ${s.heading}`), h("span.card-synopsis", {}, s.synopses.join(" ") || "—")),
+        h("button.card", { type: "button", onclick: () => jump(ctx, i) }, h("span.card-heading", {}, `${s.number || i + 1}. ${s.heading}`), h("span.card-synopsis", {}, s.synopses.join(" ") || "—")),
       ),
     );
   };
-  live(ctx, render);
-  return { el: h("div.panel", {}, grid), onShow: render };
+  return live(ctx, { el: h("div.panel", {}, grid) }, () => outlineKey(ctx), render);
 }
 
 const FIELDS = ["Title", "Credit", "Author", "Source", "Draft date", "Contact", "Copyright", "Notes"];
@@ -77,6 +90,5 @@ export function titlePanel(ctx) {
       inputs.get(key).value = found ? found.value : "";
     }
   };
-  live(ctx, render);
-  return { el: h("div.panel", {}, form), onShow: render };
+  return live(ctx, { el: h("div.panel", {}, form) }, () => JSON.stringify(titlePage(ctx.view.state)), render);
 }

@@ -1,7 +1,8 @@
 // Live page count and page-break markers, from the server's own paginator (Final Draft parity):
 // POST /api/projects/{id}/pages {"fountain"} -> {"pages", "breaks": [{"page", "offset"}]}.
-// Requests are debounced (250 ms) so the count and breaks follow a change within a second; the
-// offsets are mapped through whatever was typed while the request was in flight.
+// Requests are debounced (250 ms after typing stops, 600 ms at most) so the count and breaks
+// follow a change within a second; the offsets are mapped through whatever was typed while the
+// request was in flight.
 
 import { StateField, StateEffect, ChangeSet } from "@codemirror/state";
 import { Decoration, EditorView, WidgetType } from "@codemirror/view";
@@ -81,7 +82,9 @@ export function pageCounter(ctx) {
         const line = view.state.doc.lineAt(at);
         ranges.push(Decoration.widget({ widget: new PageBreakWidget(b.page), block: true, side: -1 }).range(line.from));
       });
-      view.dispatch({ effects: setBreaks.of(Decoration.set(ranges, true)) });
+      const shown = breakPositions(view.state);
+      const same = shown.length === ranges.length && ranges.every((r, i) => r.from === shown[i].pos && breaks[i].page === shown[i].page);
+      if (!same) view.dispatch({ effects: setBreaks.of(Decoration.set(ranges, true)) });
       label.textContent = `${result.pages} ${result.pages === 1 ? "page" : "pages"}`;
       label.dataset.pages = String(result.pages);
     } catch (error) {
@@ -95,7 +98,7 @@ export function pageCounter(ctx) {
       }
     }
   };
-  const schedule = debounce(refresh, 250);
+  const schedule = debounce(refresh, 250, 600); // while others type nonstop, still every 600 ms
   ctx.onUpdate((update) => {
     if (!update.docChanged) return;
     if (since) since = since.compose(update.changes);

@@ -89,7 +89,8 @@ export async function openProject(root, id, me) {
         pageBreaks,
         reviewDecorations,
         EditorView.updateListener.of((update) => {
-          elementLabel.textContent = elementName(currentElement(update.state));
+          const name = elementName(currentElement(update.state));
+          if (elementLabel.textContent !== name) elementLabel.textContent = name;
           for (const fn of updateHooks) fn(update);
         }),
       ],

@@ -89,7 +89,7 @@ def test_navigator_cards_title_page_and_live_page_breaks(server, open_room):
     assert [b["page"] for b in breaks] == list(range(2, pages + 1))
     assert editor_text(page)[breaks[0]["pos"] :].startswith(("INT.", "The room", "MARA", "BOB"))
     # the marker is drawn where the page starts (the editor draws what is in view)
-    page.eval_on_selector("section.desk", "d => d.scrollTop = d.scrollHeight")
+    page.eval_on_selector(".cm-scroller", "d => d.scrollTop = d.scrollHeight")
     expect(page.locator(".page-break").last).to_have_text(f"{pages}.")
 
     # page count and breaks follow a change within a second
@@ -117,7 +117,7 @@ def test_navigator_cards_title_page_and_live_page_breaks(server, open_room):
     assert page.locator(".cm-line.fl-cue.fl-dual").count() >= 1
 
     # the title page form writes the Fountain title page
-    page.eval_on_selector("section.desk", "d => d.scrollTop = 0")
+    page.eval_on_selector(".cm-scroller", "d => d.scrollTop = 0")
     page.click("button.tab[data-tab='Title page']")
     page.fill("form.title-page input[name=Title]", "The Long Night")
     page.fill("form.title-page input[name=Author]", "Ana Lima")
