@@ -41,7 +41,9 @@ def test_index_html_has_no_inline_script_or_style() -> None:
     assert " on" not in html.replace("\n", " ").split("<body>")[1].split("noscript")[0]
 
 
-def test_committed_bundle_matches_a_rebuild(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def node() -> str:
+    """The node binary, with frontend/node_modules installed from package-lock.json."""
     npm, node = shutil.which("npm"), shutil.which("node")
     _need(bool(npm and node), "node and npm are needed to rebuild the web bundle")
     assert npm and node
@@ -55,9 +57,21 @@ def test_committed_bundle_matches_a_rebuild(tmp_path: Path) -> None:
         )
         reason = f"npm ci failed (is the npm registry reachable?): {done.stderr[-500:]}"
         _need(done.returncode == 0, reason)
+    return node
+
+
+def test_committed_bundle_matches_a_rebuild(node: str, tmp_path: Path) -> None:
     out = tmp_path / "static"
     subprocess.run([node, "build.mjs", "--out", str(out)], cwd=FRONTEND, check=True, timeout=300)
     for name in BUNDLE:
         built, committed = (out / name).read_bytes(), (STATIC / name).read_bytes()
         assert built == committed, f"{name} differs from a rebuild: run `make web` and commit it"
     assert str(ROOT).encode() not in (out / "app.js").read_bytes()
+
+
+def test_front_end_unit_tests(node: str) -> None:
+    # frontend/test/*.test.mjs: the Fountain classifier (incremental against full, random edits)
+    done = subprocess.run(
+        [node, "--test", "test/"], cwd=FRONTEND, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
