@@ -26,6 +26,7 @@ T = TypeVar("T")
 log = logging.getLogger("writersroom.web")
 
 UPDATE, AWARENESS = 0, 1  # kinds of relayed messages between processes
+THREAD_WAIT = 120.0  # seconds a worker thread waits for the event loop to run its change
 
 
 class Peer(Protocol):
@@ -72,6 +73,7 @@ class Rooms:
         self.compact_every = compact_every
         self.relay: Relay | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.stopping = False
         self._rooms: dict[str, Room] = {}
         self._tasks: set[asyncio.Task[object]] = set()
 
@@ -176,10 +178,20 @@ class Rooms:
             await self.close(room)
 
     def transact_from_thread(self, project_id: str, change: Callable[[Doc[Any]], T]) -> T:
-        """`transact` for code running in a worker thread (blocking model jobs, sync routes)."""
-        assert self.loop is not None, "Rooms.start() runs in the app's lifespan"
-        future = asyncio.run_coroutine_threadsafe(self.transact(project_id, change), self.loop)
-        return future.result()
+        """`transact` for code running in a worker thread (blocking model jobs, sync routes).
+        Raises RuntimeError once the server is shutting down (so no job thread waits forever)."""
+        return self._from_thread(self.transact(project_id, change))
+
+    def _from_thread(self, coro: Coroutine[Any, Any, T]) -> T:
+        if self.loop is None or self.stopping:
+            coro.close()
+            raise RuntimeError("the server is shutting down")
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        try:
+            return future.result(timeout=THREAD_WAIT)
+        except TimeoutError:
+            future.cancel()
+            raise RuntimeError("the server did not answer in time (shutting down?)") from None
 
     async def read(self, project_id: str, read: Callable[[Doc[Any]], T]) -> T:
         """Read the live document (the stored one when nobody has it open)."""
@@ -190,8 +202,7 @@ class Rooms:
             await self.close(room)
 
     def read_from_thread(self, project_id: str, read: Callable[[Doc[Any]], T]) -> T:
-        assert self.loop is not None
-        return asyncio.run_coroutine_threadsafe(self.read(project_id, read), self.loop).result()
+        return self._from_thread(self.read(project_id, read))
 
     def remote(self, project_id: str, kind: int, data: bytes) -> None:
         """A change relayed from another process (already stored there)."""
@@ -231,6 +242,7 @@ class Rooms:
         task.add_done_callback(self._tasks.discard)
 
     async def drain(self) -> None:
-        """Wait for background compactions (at shutdown)."""
+        """At shutdown: refuse new changes from threads, wait for background compactions."""
+        self.stopping = True
         with contextlib.suppress(Exception):
             await asyncio.gather(*self._tasks)
