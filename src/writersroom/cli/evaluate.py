@@ -46,12 +46,14 @@ def evaluate(settings: Settings, path: str | None, premise: str, spec: str | Non
         raise click.UsageError("give either FILE or --batch IN.jsonl")
     if report_path and Path(report_path).suffix.lower() not in REPORT_FORMATS:
         raise click.UsageError("--report must end in .html, .md or .json")
-    tools = _tools(settings, spec, no_model)
+    # the input is read (and refused) before any model loads
     if batch_path is not None:
-        _batch(batch_path, tools)
+        items = _batch_items(batch_path)
+        _batch(items, _tools(settings, spec, no_model))
         return
     assert path is not None
-    cov = _evaluate_file(path, premise, tools)
+    title, document = _read_document(path)
+    cov = _evaluate_document(title, document, premise, _tools(settings, spec, no_model))
     if report_path:
         _write_report(cov, Path(report_path))
         click.echo(f"wrote {report_path}", err=True)
@@ -90,7 +92,8 @@ def _as_screenplay(text: str) -> Screenplay | None:
     return doc if any(isinstance(e, SceneHeading) for e in doc.elements) else None
 
 
-def _evaluate_file(path: str, premise: str, tools: Tools) -> Coverage:
+def _read_document(path: str) -> tuple[str, str | Screenplay]:
+    """(title, prose text or screenplay) of the file."""
     suffix = Path(path).suffix.lower()
     title = Path(path).stem if path != "-" else "stdin"
     if path == "-" or suffix in PROSE_SUFFIXES:
@@ -98,15 +101,21 @@ def _evaluate_file(path: str, premise: str, tools: Tools) -> Coverage:
         if not text.strip():
             raise FormatError("the file is empty", path=path)
         doc = _as_screenplay(text)
-        if doc is None:
-            return evaluate_text(text, premise, tools=tools, title=title)
-        return evaluate_screenplay(doc, premise, tools=tools, title=doc.title or title)
+        return (title, text) if doc is None else (doc.title or title, doc)
     from writersroom.screenplay.io import load
 
     doc = load(path)
     if not doc.elements:
         raise FormatError("the screenplay has no content", path=path)
-    return evaluate_screenplay(doc, premise, tools=tools, title=doc.title or title)
+    return doc.title or title, doc
+
+
+def _evaluate_document(
+    title: str, document: str | Screenplay, premise: str, tools: Tools
+) -> Coverage:
+    if isinstance(document, str):
+        return evaluate_text(document, premise, tools=tools, title=title)
+    return evaluate_screenplay(document, premise, tools=tools, title=title)
 
 
 def _write_report(cov: Coverage, out: Path) -> None:
@@ -148,8 +157,7 @@ def _batch_items(batch_path: str) -> list[dict[str, Any]]:
     return items
 
 
-def _batch(batch_path: str, tools: Tools) -> None:
-    items = _batch_items(batch_path)
+def _batch(items: list[dict[str, Any]], tools: Tools) -> None:
     for n, item in enumerate(items, 1):
         premise = str(item.get("premise") or "")
         doc = _as_screenplay(item["text"])
