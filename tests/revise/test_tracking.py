@@ -158,3 +158,11 @@ def test_a_second_round_gets_the_next_colour_and_rejects_to_the_first() -> None:
 def changes_round(doc: Screenplay) -> Screenplay:
     elements = apply(doc.elements, Operation("set_time", scene=1, value="DAWN"))
     return tracking.track(doc, [("set_time", elements)], tracking.new_revision_set(doc))
+
+
+def test_a_cut_scene_is_listed_as_the_scene_it_was() -> None:
+    doc = fountain.parse(SCRIPT)
+    elements = apply(doc.elements, Operation("cut_scene", scene=2))
+    out = tracking.track(doc, [("cut_scene", elements)], tracking.new_revision_set(doc))
+    [view] = tracking.describe(out)
+    assert view.scene == 2 and view.before.startswith("INT. DINER")

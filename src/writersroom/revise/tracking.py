@@ -246,9 +246,9 @@ def describe(doc: Screenplay) -> list[ChangeView]:
 def _scene_of_cut(starts: list[int], change: Change) -> int:
     """A cut sits between elements: it belongs to the scene of the element before it (a cut
     scene, whose `before` starts with its heading, counts as the scene it was)."""
-    cut_heading = bool(change.before) and isinstance(change.before[0], SceneHeading)
-    index = change.at if cut_heading else change.at - 1
-    return sum(1 for start in starts if start <= index) + (1 if cut_heading else 0)
+    if change.before and isinstance(change.before[0], SceneHeading):
+        return sum(1 for start in starts if start < change.at) + 1
+    return sum(1 for start in starts if start <= change.at - 1)
 
 
 def _text(elements: Sequence[Element]) -> str:
