@@ -9,7 +9,8 @@ A spec is one of:
     openai:MODEL         an OpenAI-compatible server; base URL from --base-url, the [openai]
                          table of models.toml, or OPENAI_BASE_URL; key from OPENAI_API_KEY
     fake                 FakeBackend (empty replies), for wiring tests
-    PATH                 a .gguf file or a transformers model directory
+    PATH                 a .gguf file, a transformers model directory, or a training run's
+                         folder (`writersroom train --out RUN`: its exported GGUF, else model/)
     NAME                 an entry of $WRITERSROOM_HOME/models.toml:
 
     [openai]                          # optional defaults for openai:MODEL specs
@@ -44,6 +45,7 @@ from typing import Any
 from writersroom.config import Settings
 from writersroom.errors import ConfigError, UnknownModel, one_line
 from writersroom.llm.base import Backend
+from writersroom.train.runs import is_run, run_model
 
 BACKEND_ALIASES: dict[str, str] = {
     "llamacpp": "llamacpp",
@@ -184,6 +186,9 @@ def resolve(
     if spec == "fake":
         return ModelEntry("fake", "fake")
     if kind in {"gguf", "hf"} and rest:
+        run = Path(rest).expanduser()
+        if kind == "hf" and is_run(run) and not (run / "config.json").is_file():
+            return ModelEntry(spec, "hf", path=str(run / "model"))  # hf:RUN_DIR
         return ModelEntry(spec, BACKEND_ALIASES[kind], path=rest)
     if kind == "openai" and rest:
         defaults = config.get("openai", {})
@@ -196,6 +201,10 @@ def resolve(
             api_key_env=defaults.get("api_key_env", "OPENAI_API_KEY"),
         )
     path = Path(spec).expanduser()
+    if is_run(path):  # a training run's folder: its exported GGUF, else its merged model
+        backend, model = run_model(path)
+        name = f"{path.resolve().name}/{model.name}"
+        return ModelEntry(spec, backend, path=str(model), options={"name": name})
     if path.suffix == ".gguf" and path.is_file():
         return ModelEntry(spec, "llamacpp", path=str(path))
     if path.is_dir() and (path / "config.json").is_file():
