@@ -215,7 +215,7 @@ def actor_request(spec: Spec, before: Sequence[Turn], cue: str, seed: int | None
         messages=_with_examples(messages, pairs),
         max_tokens=36 * sentences + 16,
         temperature=0.8,
-        repeat_penalty=1.05,
+        repeat_penalty=1.2,
         seed=seed,
         stop=("\n\n",),
         grammar=turn_grammar(sentences=sentences, sentence_chars=chars),
@@ -253,7 +253,7 @@ def exchange_request(spec: Spec) -> Request:
         messages=_with_examples(messages, pairs),
         max_tokens=sum(36 * s + 24 for s, _ in shapes),
         temperature=0.8,
-        repeat_penalty=1.05,
+        repeat_penalty=1.2,
         seed=spec.seed,
         grammar=exchange_grammar(
             [(c, s) for c, (s, _) in zip(spec.order, shapes, strict=True)],
