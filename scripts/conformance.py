@@ -12,10 +12,10 @@ Suites (each prints passed/total):
 * fdx         every .fdx goes FDX -> Fountain -> FDX without losing a word (body and title page)
 * pagination  Final Draft page parity, from scripts/pagination_parity.py `run()`
 
-Other parsers disagree with the spec and with each other in places (docs/screenplay-format.md marks
-them [impl-defined]); the comparisons normalise what is only a difference of representation
-(whitespace, emphasis markup, parentheses on parentheticals, (CONT'D), merged action paragraphs)
-and count everything else as a failure.
+Other parsers disagree with the spec and with each other in places (docs/formats.md gives our
+reading where the spec is silent); the comparisons normalise what is only a difference of
+representation (whitespace, emphasis markup, parentheses on parentheticals, (CONT'D), merged
+action paragraphs) and count everything else as a failure.
 
 The run is a gate: every figure named in the thresholds file (a suite's pass rate, the pagination
 parity figures) must reach its floor, else it prints what fell short and exits 1. The floors only

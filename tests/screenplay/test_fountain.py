@@ -1,4 +1,4 @@
-"""One test per Fountain rule (docs/screenplay-format.md §1)."""
+"""One test per Fountain rule (docs/formats.md §1)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ types we do not know also give a warning. Warnings come back from `parse_with_wa
 with the line where it broke. Entity declarations are refused (no entity-expansion bombs;
 expat does not fetch external entities).
 
-Mapping (docs/screenplay-format.md §5.3):
+Mapping (docs/formats.md §2):
     SceneHeading  Scene Heading (+Number)       Action     Action / General (+Alignment=Center)
     Dialogue      Character + Parenthetical/Dialogue paragraphs; dual pairs in <DualDialogue>
     Lyrics        Lyric                         Transition Transition
@@ -594,7 +594,7 @@ def _element_settings(
     )
 
 
-# Final Draft 11's own values (docs/screenplay-format.md §4.1, Big Fish's FDX).
+# Final Draft 11's own values (docs/formats.md §3, from Big Fish's FDX).
 _SETTINGS = "".join(
     [
         _element_settings("General", "", "1.50", "7.50", 0),

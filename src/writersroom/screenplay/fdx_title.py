@@ -1,7 +1,7 @@
 """The FDX title page: Fountain's `Key: value` fields laid out as Final Draft does, and read back.
 
 Final Draft stores a title page as free-form paragraphs with an alignment and no keys, so
-reading one back is a convention (docs/screenplay-format.md §5.1):
+reading one back is a convention (docs/formats.md §2):
 
 * centred blocks (runs of paragraphs without an empty one between them) in order: the first is
   the Title; one that ends in "by" ("written by", "Screenplay by") is the Credit, the block after

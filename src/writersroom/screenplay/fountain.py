@@ -7,7 +7,7 @@ characters (`!`, `@`, `.`, `>`) wherever a plain rendering would read back diffe
 Pipeline: strip BOM, normalise newlines (CRLF/CR) and tabs (4 spaces), cut boneyards into
 placeholders, split into paragraphs, classify each with an ordered rule chain, put boneyards back.
 
-Decisions where the spec is silent (see also docs/screenplay-format.md §1):
+Decisions where the spec is silent (docs/formats.md §1):
 * A boneyard `/* ... */` that fills whole lines is a `Boneyard` element and ends the paragraph
   around it. A boneyard that shares a line with other text ("inline") stays verbatim in that
   element's text, exactly like an inline `[[note]]`; printing exporters hide both.

@@ -3,7 +3,7 @@
 Every position is in inches from the left (or top) edge of the page, as Final Draft's own
 `ElementSettings` give them, and every width is counted in Courier cells (12 pt, 10 characters
 per inch, 6 lines per inch). The defaults are Final Draft 11's, measured from its PDF output
-(see docs/screenplay-format.md §4.1 in the shared notes):
+(docs/formats.md §3):
 
     element         left   right  cells  blank lines before
     scene heading   1.50   7.50   61     2
