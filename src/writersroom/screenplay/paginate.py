@@ -1,6 +1,6 @@
 """Pure pagination: a Screenplay and a PageLayout in, a list of Pages of placed lines out.
 
-The rules are Final Draft 11's (docs/screenplay-format.md §4.2, fitted to its PDFs):
+The rules are Final Draft 11's (docs/formats.md §4, fitted to its PDFs):
 * every paragraph has blank lines before it (2 for a scene heading, 1 for action, cues and
   transitions, 0 for parentheticals and dialogue); they are dropped at the top of a page;
 * a scene heading is never the last thing on a page;
