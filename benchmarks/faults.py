@@ -104,7 +104,10 @@ class Server:
 
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                outer.answer(self, body)
+                try:
+                    outer.answer(self, body)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the client was killed mid-answer
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -237,6 +240,7 @@ def finish(runner: Runner, home: Path, out: Path, args: list[str]) -> tuple[int,
         if code == 0:
             return attempt, errors
         errors.append(err.strip())
+        print(f"  {again[0]} failed: {err.strip()[-600:]!r}", flush=True)
     raise RuntimeError(f"{out}: still failing after 30 attempts: {errors[-1]}")
 
 
@@ -318,7 +322,9 @@ def _message(stderr: str) -> str:
 
 
 # -- the three experiments -----------------------------------------------------------------------
-def kill_new(runner: Runner, kills: int, rng: random.Random) -> tuple[list[Outcome], float]:
+def kill_new(
+    runner: Runner, kills: int, rng: random.Random, messages: Counter[str]
+) -> tuple[list[Outcome], float]:
     home = runner.home()
     ref_dir = runner.work / "new-ref"
     started = time.perf_counter()
@@ -332,6 +338,7 @@ def kill_new(runner: Runner, kills: int, rng: random.Random) -> tuple[list[Outco
         args = runner.new_args(out)
         killed = killed_after(runner.start(home, args), rng.uniform(0, duration))
         attempts, errors = finish(runner, home, out, args)
+        messages.update(_message(e) for e in errors)
         outcomes.append(compare(snapshot(out), ref, killed, attempts, errors))
         print(f"new #{i + 1}: {outcomes[-1]}", flush=True)
     return outcomes, duration
@@ -354,7 +361,9 @@ def edited_copy(runner: Runner, base: Path, out: Path, home: Path) -> None:
     scene.write_text(json.dumps(draft, indent=2), encoding="utf-8")
 
 
-def kill_stale(runner: Runner, kills: int, rng: random.Random) -> tuple[list[Outcome], float]:
+def kill_stale(
+    runner: Runner, kills: int, rng: random.Random, messages: Counter[str]
+) -> tuple[list[Outcome], float]:
     home = runner.home()
     base = runner.work / "stale-base"
     code, err = runner.run(home, runner.new_args(base))
@@ -375,6 +384,7 @@ def kill_stale(runner: Runner, kills: int, rng: random.Random) -> tuple[list[Out
         args = ["regenerate", str(out), "--stale", "--no-stream"]
         killed = killed_after(runner.start(home, args), rng.uniform(0, duration))
         attempts, errors = finish(runner, home, out, args)
+        messages.update(_message(e) for e in errors)
         outcomes.append(compare(snapshot(out), ref, killed, attempts, errors))
         print(f"stale #{i + 1}: {outcomes[-1]}", flush=True)
     return outcomes, duration
@@ -403,6 +413,17 @@ def faulty_server(
 
 
 # -- report --------------------------------------------------------------------------------------
+def _messages(messages: Counter[str]) -> list[str]:
+    if not messages:
+        return ["Every command run to finish the work succeeded at once.", ""]
+    return [
+        "What the commands that failed while finishing said (last line of stderr, how often):",
+        "",
+        *(f"* `{m}` ({n})" for m, n in messages.most_common()),
+        "",
+    ]
+
+
 def table(outcomes: list[Outcome]) -> list[str]:
     def total(name: str) -> int:
         return sum(int(getattr(o, name)) for o in outcomes)
@@ -433,8 +454,9 @@ def main() -> None:
     server = Server()
     try:
         runner = Runner(server.url, work / "kill", args.scenes)
-        new_outcomes, new_seconds = kill_new(runner, args.kills, rng)
-        stale_outcomes, stale_seconds = kill_stale(runner, args.kills, rng)
+        new_messages, stale_messages = Counter[str](), Counter[str]()
+        new_outcomes, new_seconds = kill_new(runner, args.kills, rng, new_messages)
+        stale_outcomes, stale_seconds = kill_stale(runner, args.kills, rng, stale_messages)
         ref = snapshot(runner.work / "new-ref")
     finally:
         server.close()
@@ -458,11 +480,13 @@ def main() -> None:
         "",
         *table(new_outcomes),
         "",
+        *_messages(new_messages),
         f"## kill -9 during `writersroom regenerate --stale` after two hand edits "
         f"(uninterrupted: {stale_seconds:.1f} s), then the same command again",
         "",
         *table(stale_outcomes),
         "",
+        *_messages(stale_messages),
         f"## a server failing {args.fault_rate:.0%} of requests during `new`, then `resume`",
         "",
         "Requests answered: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ". "
@@ -471,10 +495,7 @@ def main() -> None:
         "",
         *table(server_outcomes),
         "",
-        "What the failed commands said (last line of stderr, how often):",
-        "",
-        *(f"* `{m}` ({n})" for m, n in messages.most_common()),
-        "",
+        *_messages(messages),
         "*Cut short*: runs the kill landed in before they ended (a random moment can fall after "
         "the end) or that failed on the server. *Items made twice*: items with more history "
         "entries than in the uninterrupted run (work redone after the kill: a kill between an "
