@@ -9,6 +9,8 @@ import { openProject } from "./project.js";
 const root = document.getElementById("app");
 
 async function start() {
+  const invite = new URLSearchParams(location.search).get("invite");
+  if (invite) return showAccept(invite);
   let me;
   try {
     me = await api("GET", "/api/me");
@@ -47,6 +49,35 @@ function showLogin() {
   );
   fill(root, form);
   email.focus();
+}
+
+/** An invitation link (/?invite=TOKEN): choose a name and password, and the account exists. */
+function showAccept(token) {
+  const name = h("input", { name: "name", autocomplete: "name" });
+  const password = h("input", { type: "password", name: "password", autocomplete: "new-password", required: true, minLength: 8 });
+  const message = h("p.error", { role: "alert" });
+  const form = h(
+    "form.login",
+    {
+      onsubmit: async (event) => {
+        event.preventDefault();
+        try {
+          await api("POST", "/api/auth/accept", { token, password: password.value, name: name.value || undefined });
+          location.href = "/";
+        } catch (error) {
+          message.textContent = error.message;
+        }
+      },
+    },
+    h("h1", {}, "writersroom"),
+    h("p", {}, "You are invited to a writers' room. Choose your name and a password."),
+    h("label", {}, "Name", name),
+    h("label", {}, "Password", password),
+    h("button.primary", { type: "submit" }, "Join"),
+    message,
+  );
+  fill(root, form);
+  name.focus();
 }
 
 async function showProjects(me) {

@@ -22,8 +22,13 @@ export function membersPanel(ctx) {
     onsubmit: async (event) => {
       event.preventDefault();
       try {
-        await api("POST", projectPath(ctx.id, "/members"), { email: email.value, role: role.value });
-        message.textContent = `${email.value} is now ${role.value} (invited if they have no account yet).`;
+        const added = await api("POST", projectPath(ctx.id, "/members"), { email: email.value, role: role.value });
+        if (added && added.invitation) {
+          const link = `${location.origin}/?invite=${encodeURIComponent(added.invitation)}`;
+          fill(message, `${email.value} has no account yet: send them this link to join as ${role.value}: `, h("code.invite-link", {}, link));
+        } else {
+          message.textContent = `${email.value} is now ${role.value}.`;
+        }
         email.value = "";
         load();
       } catch (error) {

@@ -11,7 +11,7 @@ import { autocompletion, completionKeymap } from "@codemirror/autocomplete";
 import { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
 
 import { api, projectPath } from "./api.js";
-import { h, fill } from "./dom.js";
+import { h, fill, debounce } from "./dom.js";
 import { header } from "./header.js";
 import { elements, fountainHighlight, elementCycling, fountainCompletions, currentElement, elementName } from "./fountain.js";
 import { breakPositions, pageBreaks, pageCounter } from "./pages.js";
@@ -109,13 +109,31 @@ export async function openProject(root, id, me) {
   };
   provider.on("status", setStatus);
   provider.on("sync", setStatus);
-  provider.on("connection-close", (event) => {
-    if (event && (event.code === 4401 || event.code === 4403)) {
-      provider.shouldConnect = false;
-      status.textContent = event.code === 4401 ? "Signed out: sign in again" : "No access to this project";
+  // A refused handshake (no session, no longer a member) looks like any failed connection;
+  // ask the API why before retrying forever. 4401/4403 close an open socket for the same reasons.
+  const stopFor = (text) => {
+    provider.disconnect();
+    clearInterval(ticker);
+    status.className = "status offline";
+    status.dataset.state = "refused";
+    status.textContent = text;
+  };
+  const why = debounce(async () => {
+    if (provider.wsconnected) return;
+    try {
+      await api("GET", projectPath(id));
+    } catch (error) {
+      if (error.status === 401) stopFor("Signed out: sign in again");
+      else if (error.status === 403 || error.status === 404) stopFor("No access to this project");
     }
+  }, 500);
+  provider.on("connection-close", (event) => {
+    if (event && event.code === 4401) stopFor("Signed out: sign in again");
+    else if (event && event.code === 4403) stopFor("No access to this project");
+    else why();
   });
-  setInterval(setStatus, 1000);
+  provider.on("connection-error", () => why());
+  const ticker = setInterval(setStatus, 1000);
   // A socket can outlive the network for minutes; when the browser knows it is offline, go
   // offline at once (edits stay in the Y.Doc and merge when the connection is back).
   window.addEventListener("offline", () => provider.disconnect());

@@ -141,7 +141,7 @@ def test_versions_members_export_and_import(server, open_room, tmp_path):
     type_at_end(ana, " And waits.")
     wait_text(ben, "And waits.")
     ana.click("li.version button:has-text('Diff')")
-    expect(ana.locator(".diff pre")).to_contain_text("+Mara waits. And waits.")
+    expect(ana.locator(".diff pre .add", has_text="+Mara waits. And waits.")).to_have_count(1)
     ana.once("dialog", lambda d: d.accept())
     ana.click("li.version button:has-text('Restore')")
     ana.wait_for_function(
@@ -173,3 +173,53 @@ def test_versions_members_export_and_import(server, open_room, tmp_path):
     wait_text(ben, "Waves.")
     assert "Mara waits." not in editor_text(ben)
     time.sleep(0.2)
+
+
+def test_invitation_link_commenter_and_signed_out_socket(server, open_room, browser):
+    pid = server.project("ana@example.com", "Invites", {"ben@example.com": "editor"})
+    ana = open_room("ana@example.com", pid)
+    type_at_end(ana, "INT. DINER - NIGHT\n\nMara waits.")
+
+    # the owner invites someone without an account, as a commenter; the link makes the account
+    ana.click("button.tab[data-tab=Members]")
+    ana.fill("input[name=member-email]", "cleo@example.com")
+    ana.select_option("select[name=member-role]", "commenter")
+    ana.click("form.add-member button")
+    link = ana.inner_text("code.invite-link")
+    assert link.startswith(server.url + "/?invite=")
+    context = browser.new_context()
+    cleo = context.new_page()
+    cleo.goto(link)
+    cleo.fill("input[name=name]", "Cleo")
+    cleo.fill("input[name=password]", "a long enough password")
+    cleo.click("form.login button[type=submit]")
+    cleo.click("ul.projects a:has-text('Invites')")
+    cleo.wait_for_function("() => window.writersroom && window.writersroom.provider.synced")
+    wait_text(cleo, "Mara waits.")
+
+    # a commenter reads and comments but cannot type into the script
+    assert cleo.get_attribute(".cm-content", "aria-readonly") == "true"
+    cleo.click(".cm-content")
+    cleo.keyboard.type("nope", delay=5)
+    cleo.keyboard.press("Enter")
+    assert editor_text(cleo) == editor_text(ana)
+    assert "nope" not in editor_text(cleo)
+    cleo.evaluate(
+        "() => { const v = window.writersroom.view, t = v.state.doc.toString();"
+        " v.dispatch({selection: {anchor: t.indexOf('Mara'), head: t.length}}); }"
+    )
+    cleo.click("button.tab[data-tab=Comments]")
+    cleo.fill("form.comment-form textarea", "Why does she wait?")
+    cleo.click("form.comment-form button[type=submit]")
+    ana.click("button.tab[data-tab=Comments]")
+    expect(ana.locator("li.comment blockquote")).to_have_text("Mara waits.")
+    expect(ana.locator(".cm-comment-anchor")).to_have_text("Mara waits.")
+    context.close()
+
+    # signing out elsewhere closes the room's socket; the page says why instead of retrying
+    ben = open_room("ben@example.com", pid)
+    r = ben.context.request.post(server.url + "/api/auth/logout", headers={"Origin": server.url})
+    assert r.ok
+    time.sleep(5.5)  # the server re-checks a socket's session on a write after 5 s
+    type_at_end(ben, " Still here?")
+    expect(ben.locator(".status")).to_have_text("Signed out: sign in again", timeout=15_000)
