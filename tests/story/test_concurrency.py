@@ -38,21 +38,23 @@ def assert_consistent(project: Project) -> None:
 def test_threads_committing_at_once_lose_nothing(make_project):
     root = make_project().root
 
+    shared = Project.open(root)
+
     def work(t: int) -> None:
-        project = Project.open(root)  # a handle of its own, as a web request would have
+        project = Project.open(root) if t % 2 else shared  # own handles and a shared one
         for i in range(8):
             draft = SceneDraft(number=t * 10 + i, blocks=(ActionBlock(text=f"Take {t}.{i}."),))
             project.commit(f"drafts/{t * 10 + i}", draft, {"kind": "model"}, inputs={})
             project.next_round("title")
 
-    threads = [threading.Thread(target=work, args=(t,)) for t in range(1, 5)]
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(1, 7)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     project = Project.open(root)
-    assert len(project.draft_numbers()) == 32
-    assert project.round_of("title") == 32
+    assert len(project.draft_numbers()) == 48
+    assert project.round_of("title") == 48
     assert_consistent(project)
 
 

@@ -27,6 +27,7 @@ import hashlib
 import json
 import re
 import shutil
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -138,7 +139,7 @@ class Project:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.options = Options()
-        self._tx: dict[str, Any] | None = None  # state.json while this handle holds the lock
+        self._local = threading.local()  # per thread: state.json while it holds the lock
         self._cache: tuple[tuple[int, int, int], dict[str, Any]] | None = None
 
     # -- creating and opening -------------------------------------------------------------
@@ -198,6 +199,15 @@ class Project:
         return project
 
     # -- the lock and state.json -------------------------------------------------------------
+    @property
+    def _tx(self) -> dict[str, Any] | None:
+        tx: dict[str, Any] | None = getattr(self._local, "tx", None)
+        return tx
+
+    @_tx.setter
+    def _tx(self, state: dict[str, Any] | None) -> None:
+        self._local.tx = state
+
     @contextmanager
     def transaction(self) -> Iterator[dict[str, Any]]:
         """Hold the project lock and give state.json as it is on disk now; changes to the dict
