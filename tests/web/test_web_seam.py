@@ -97,3 +97,41 @@ def test_demoted_editor_can_no_longer_write(serve_app, web):
 
         asyncio.run(scenario())
         assert owner.get(f"/api/projects/{pid}/script").text == "Allowed.\n"
+
+
+def test_a_failed_store_write_closes_the_room_and_nothing_is_lost(serve_app, web):
+    import httpx
+
+    url, app = serve_app(web)
+    make_user(web.db_url, "a@example.com")
+    with httpx.Client(base_url=url, headers={"Origin": url}) as http:
+        http.post("/api/auth/login", json={"email": "a@example.com", "password": PASSWORD})
+        pid = http.post("/api/projects", json={"title": "Disk full"}).json()["id"]
+        cookie = f"wr_session={http.cookies['wr_session']}"
+    store = app.state.store
+    ws = url.replace("http", "ws") + "/ws/projects/" + pid
+
+    def refuse(project_id: str, update: bytes) -> int:
+        raise OSError("disk full")
+
+    async def scenario() -> str:
+        a = YClient(ws, cookie=cookie, origin=url)
+        b = YClient(ws, cookie=cookie, origin=url)
+        await a.connect()
+        await b.connect()
+        store.append = refuse  # the next write fails, as on a full disk
+        a.edit(lambda d: fountain(d).insert(0, "Not stored yet.\n"))
+        while a.connected or b.connected:  # both sockets of the room are closed
+            await asyncio.sleep(0.02)
+        assert "Not stored" not in text_of(b.doc)  # never relayed before it was stored
+        del store.append  # the disk is back
+        await a.connect()  # the sync exchange sends the edit again; now it is stored
+        await b.connect()
+        await b.flush()
+        text = text_of(b.doc)
+        await a.close()
+        await b.close()
+        return text
+
+    assert asyncio.run(scenario()) == "Not stored yet.\n"
+    assert text_of(store.load(pid)) == "Not stored yet.\n"

@@ -34,6 +34,8 @@ class Peer(Protocol):
 
     def push(self, message: bytes) -> None: ...
 
+    def kick(self, code: int, reason: str) -> None: ...
+
 
 class Relay(Protocol):
     """Carries changes between server processes (RedisRelay); absent for one process."""
@@ -131,7 +133,11 @@ class Rooms:
 
     async def _commit(self, room: Room, update: bytes, origin: Peer | None = None) -> None:
         """Store an update already applied to room.doc, then relay it."""
-        await self.store.call(self.store.append, room.project_id, update)
+        try:
+            await self.store.call(self.store.append, room.project_id, update)
+        except Exception:
+            self._break(room)
+            raise
         room.broadcast(protocol.update(update), exclude=origin)
         await self._publish(room.project_id, UPDATE, update)
         room.pending += 1
@@ -213,6 +219,17 @@ class Rooms:
             room.early.append((kind, data))
             return
         self._apply_remote(room, kind, data)
+
+    def _break(self, room: Room) -> None:
+        """The store refused an update the room's document already holds: forget the room (the
+        next connection loads it from the store) and close its sockets. Every client still has
+        its edits and sends them again in the sync exchange when it reconnects."""
+        log.error("could not store an update of %s; closing its connections", room.project_id)
+        if self._rooms.get(room.project_id) is room:
+            del self._rooms[room.project_id]
+        room.pending = 0
+        for peer in list(room.peers):
+            peer.kick(1011, "could not store the last edit: reconnect")
 
     async def resync(self) -> None:
         """Bring every open room up to the store (after the relay missed messages)."""

@@ -43,21 +43,29 @@ class Client:
         self.email = email
         self.role = role
         self.queue: asyncio.Queue[bytes] = asyncio.Queue(QUEUE)
-        self.overflow = False
+        self.closing: tuple[int, str] | None = None
 
     def push(self, message: bytes) -> None:
-        if self.overflow:
+        if self.closing:
             return
         try:
             self.queue.put_nowait(message)
         except asyncio.QueueFull:
             log.warning("disconnecting %s: it reads too slowly", self.email)
-            self.overflow = True  # the pump closes the socket after its current send
+            self.kick(1013, "too slow: reconnect")
+
+    def kick(self, code: int, reason: str) -> None:
+        """Close the socket after the message being sent (the client reconnects and resyncs)."""
+        self.closing = (code, reason)
+        with contextlib.suppress(asyncio.QueueFull):
+            self.queue.put_nowait(b"")  # wakes the pump when it waits on an empty queue
 
     async def pump(self) -> None:
-        while not self.overflow:
-            await self.ws.send_bytes(await self.queue.get())
-        await self.ws.close(1013, "too slow: reconnect")
+        while self.closing is None:
+            message = await self.queue.get()
+            if self.closing is None:
+                await self.ws.send_bytes(message)
+        await self.ws.close(*self.closing)
 
 
 def _who(ws: WebSocket, project_id: str) -> tuple[str, str | None] | None:
@@ -97,6 +105,10 @@ async def collab(ws: WebSocket, project_id: str) -> None:
         await _serve(ws, client, room, rooms, web)
     except _Revoked as exc:
         await ws.close(exc.code, "session ended or membership removed")
+    except Exception:  # the store failed (Rooms._break closed the room): tell the client
+        log.exception("websocket of %s in %s failed", client.email, project_id)
+        with contextlib.suppress(Exception):
+            await ws.close(1011, "server error: reconnect")
     except (WebSocketDisconnect, protocol.ProtocolError) as exc:
         if isinstance(exc, protocol.ProtocolError):
             log.info("closing %s: %s", client.email, exc)
