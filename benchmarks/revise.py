@@ -12,6 +12,11 @@ For every instruction: the plan is read and applied (`writersroom.revise.revise`
   identically (elements, marks, sets and tracked changes).
 Instructions that the code applies exactly are counted apart from those the model rewrites.
 Results go to benchmarks/results/revise.md and are printed.
+
+`--choices` runs only the choice test: instructions whose words allow several operations (a
+character's lines or the whole scene's dialogue; shortening by code or by rewriting), where the
+model picks one under the grammar of the candidates; the pick is right when it changes only
+what the instruction names. Results go to benchmarks/results/revise_choice.md.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from writersroom.config import load_settings
 from writersroom.llm.registry import get_backend
 from writersroom.revise import load, reject, revise
 from writersroom.revise.ops import sentences
-from writersroom.revise.plan import candidates, clauses
+from writersroom.revise.plan import candidates, choose, clauses
 from writersroom.screenplay import fdx
 from writersroom.screenplay.model import Action, Dialogue, Element, Screenplay, marked
 from writersroom.screenplay.views import Scene, parse_heading, scenes
@@ -254,6 +259,69 @@ CASES = [
 ]
 
 
+LINES = {"rewrite_lines"}
+SHORTER = {"shorten_speech", "rewrite_lines"}
+CHOICES = [
+    ("brick", "make Cognito angrier in scene 6", LINES),
+    ("brick", "shorten Brick's lines in scene 7", SHORTER),
+    ("little-women", "make Jo's lines in scene 1 warmer", LINES),
+    ("big-fish", "have Edward sound more tired in scene 5", LINES),
+    ("big-fish", "make Will's lines in scene 13 shorter", SHORTER),
+    ("birthday", "make Scott more sarcastic in scene 5", LINES),
+    ("cyber-bob", "make Margaret's lines in scene 3 calmer", LINES),
+    ("big-fish", "make Sandra kinder in scene 3", LINES),
+    ("birthday", "shorten Baxter's lines in scene 5", SHORTER),
+    ("brick", "make Steel's dialogue in scene 3 darker", LINES),
+    ("cyber-bob", "have Bob sound more nervous in scene 3", LINES),
+]
+
+
+def run_choices(docs: dict[str, Screenplay], backend: object, model: str) -> None:
+    rows = []
+    for script, instruction, right in CHOICES:
+        doc = docs[script]
+        wide = candidates(doc, instruction, narrow=False)
+        groups = {(o.op, o.character, o.value): o for o in wide}
+        planned = {o.op for o in candidates(doc, instruction)}
+        begin = time.perf_counter()
+        pick = choose(doc, instruction, list(groups.values()), backend)  # type: ignore[arg-type]
+        rows.append(
+            (
+                script,
+                instruction,
+                len(groups),
+                pick.op,
+                pick.op in right,
+                time.perf_counter() - begin,
+                planned <= right,
+            )
+        )
+        print(rows[-1])
+    good = sum(1 for r in rows if r[4])
+    narrowed = sum(1 for r in rows if r[6])
+    lines = [
+        "# Revision: the model's choice among candidate operations",
+        "",
+        f"Model `{model}`, greedy, under a grammar of the candidates; {len(rows)} instructions "
+        "whose words allow several operations; one run of `python benchmarks/revise.py "
+        "--choices`. Right: the pick changes only what the instruction names (that character's "
+        "lines, not the whole scene).",
+        "",
+        f"Right choices by the model among all candidates: {good}/{len(rows)} "
+        f"({100 * good / len(rows):.0f}%). Right after the code narrows the candidates by the "
+        f"instruction's words (what `revise` does): {narrowed}/{len(rows)}.",
+        "",
+        "| script | instruction | candidates | chosen | right | seconds (0.0: cached answer) |",
+        "|---|---|---:|---|:---:|---:|",
+    ]
+    lines += [
+        f"| {s} | {i} | {n} | {op} | {'yes' if ok else 'no'} | {t:.1f} |"
+        for s, i, n, op, ok, t, _ in rows
+    ]
+    (RESULTS.parent / "revise_choice.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
 def blocks(doc: Screenplay) -> list[tuple[Element, ...]]:
     return [(s.heading, *s.elements) for s in scenes(doc)]
 
@@ -291,12 +359,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("shared", nargs="?", default=str(ROOT.parent / "shared"))
     parser.add_argument("--model", default="default")
+    parser.add_argument("--choices", action="store_true", help="only the model's choices")
     args = parser.parse_args()
     shared = Path(args.shared)
     if not shared.exists():
         raise SystemExit(f"{shared} is not here: the benchmark needs the shared scripts")
     backend = get_backend(args.model, load_settings())
     docs = {name: load(shared / path) for name, path in SCRIPTS.items()}
+    if args.choices:
+        run_choices(docs, backend, args.model)
+        return
     rows, started = [], time.perf_counter()
     for case in CASES:
         doc = docs[case.script]

@@ -47,8 +47,14 @@ def test_nothing_to_do_is_an_error_that_says_what_to_write() -> None:
         plan(DOC, "make it better", FakeBackend())
 
 
+def test_the_words_narrow_the_candidates() -> None:
+    assert [o.op for o in candidates(DOC, "make Joe angrier in scene 2")] == ["rewrite_lines"]
+    shorten = candidates(DOC, "make Joe's lines in scene 1 shorter")
+    assert [o.op for o in shorten] == ["shorten_speech"]
+
+
 def test_the_model_chooses_among_the_candidates_under_a_grammar() -> None:
-    options = candidates(DOC, "make Joe angrier in scene 2")
+    options = candidates(DOC, "make Joe angrier in scene 2", narrow=False)
     assert len(options) > 1
     pick = options[1]
     form = f"Operation: {pick.op}\nScene: {pick.scene}\nCharacter: {pick.character}"

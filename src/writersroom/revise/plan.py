@@ -132,8 +132,13 @@ def _direction(clause: str) -> str:
     return " and ".join(found) if found else clause
 
 
-def candidates(doc: Screenplay, clause: str, scope: set[int] | None = None) -> list[Operation]:
-    """The operations `clause` could mean in `doc`, most likely first (at most 24)."""
+def candidates(
+    doc: Screenplay, clause: str, scope: set[int] | None = None, *, narrow: bool = True
+) -> list[Operation]:
+    """The operations `clause` could mean in `doc`, most likely first (at most 24). With
+    `narrow`, the words decide where they can: a named character's lines rather than the whole
+    scene's dialogue, shortening by code rather than rewriting (on these the bundled model
+    chose the whole scene nearly every time; see benchmarks/results/revise_choice.md)."""
     target = _TARGET.search(clause)
     rest = clause[: target.start()] + clause[target.end() :] if target else clause
     refs = _scene_refs(doc, rest)
@@ -186,6 +191,12 @@ def candidates(doc: Screenplay, clause: str, scope: set[int] | None = None) -> l
         out += [Operation("rewrite_lines", n, c, direction) for c in mentioned for n in one_scene]
     if (refs or scope is not None) and (rewording or not out):
         out += [Operation("rewrite_dialogue", n, value=direction) for n in one_scene]
+    if narrow:
+        kinds = {o.op for o in out}
+        if "shorten_speech" in kinds:
+            out = [o for o in out if o.op not in ("rewrite_lines", "rewrite_dialogue")]
+        elif "rewrite_lines" in kinds:
+            out = [o for o in out if o.op != "rewrite_dialogue"]
     return [replace(o, request=clause) for o in dict.fromkeys(out)][:24]
 
 
