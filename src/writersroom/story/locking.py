@@ -72,8 +72,8 @@ _registry = threading.Condition()
 
 
 def _open(path: Path) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise ProjectError(
@@ -142,6 +142,18 @@ def project_lock(root: Path, *, wait: float = WAIT_SECONDS) -> Iterator[None]:
         yield
     finally:
         _leave(path)
+
+
+@contextmanager
+def reading(root: Path) -> Iterator[None]:
+    """The project lock, for reading several files as one snapshot; in a directory this user
+    cannot write (a read-only copy of a project) no command can change anything, so there the
+    files are read without it."""
+    if os.access(root, os.W_OK) or not root.is_dir():
+        with project_lock(root):
+            yield
+    else:
+        yield
 
 
 def claim_path(root: Path, key: str) -> Path:

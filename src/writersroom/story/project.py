@@ -291,7 +291,7 @@ class Project:
 
     def bible(self) -> Bible:
         """Every level as stored now (read under the lock: one consistent snapshot)."""
-        with locking.project_lock(self.root):
+        with locking.reading(self.root):
             return self._bible()
 
     def _bible(self) -> Bible:
