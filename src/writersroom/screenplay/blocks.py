@@ -10,8 +10,11 @@ places where each block may be split across pages, as Final Draft splits them.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import accumulate, islice
+from typing import overload
 
 from writersroom.screenplay.layout import ElementStyle, PageLayout
 from writersroom.screenplay.model import (
@@ -29,11 +32,13 @@ from writersroom.screenplay.typeset import (
     ITALIC,
     UNDERLINE,
     Run,
+    Token,
+    iter_wrap,
     parse_emphasis,
-    sentence_ends,
-    slice_runs,
+    run,
+    sentence_breaks,
+    tokens,
     upper_runs,
-    wrap,
 )
 
 CONTENT_KINDS = frozenset({"dialogue", "parenthetical", "lyrics"})  # count toward split minima
@@ -42,28 +47,150 @@ CONTENT_KINDS = frozenset({"dialogue", "parenthetical", "lyrics"})  # count towa
 # --- paragraphs -------------------------------------------------------------------------------
 
 
+class _Source:
+    """A paragraph's visible text and styled runs, shared by every piece cut from it. What is
+    derived from the whole text (run offsets, sentence ends) is computed once, so cutting a
+    page's worth off a long paragraph costs about a page's worth of work."""
+
+    def __init__(self, runs: tuple[Run, ...]) -> None:
+        self.runs = runs
+        self.text = "".join(r.text for r in runs)
+        self.ends = list(accumulate(len(r.text) for r in runs))  # where each run ends
+        self._breaks: tuple[list[int], list[int], list[int]] | None = None
+        self.long_word: Token | None = None  # the last token seen that is longer than a line
+
+    def slice(self, start: int, end: int, low: int, high: int) -> tuple[Run, ...]:
+        """The runs covering characters start..end, found by binary search, of the piece
+        low..high (start >= low): what `slice_runs` gives on that piece's own runs."""
+        runs, ends = self.runs, self.ends
+        out: list[Run] = []
+        if start >= high:
+            return ()
+        i = bisect_right(ends, start)
+        while i < len(runs) and (pos := ends[i] - len(runs[i].text)) < high:
+            if max(pos, low) >= end:
+                break
+            out.append(run(runs[i].text[start - pos : min(end, high) - pos], runs[i].flags))
+            start = ends[i]
+            i += 1
+        return tuple(out)
+
+    @property
+    def breaks(self) -> tuple[list[int], list[int], list[int]]:
+        """Sentence ends: where each one's punctuation starts, where it ends, where the next
+        sentence starts (typeset.sentence_breaks, as three sorted lists)."""
+        if self._breaks is None:
+            found = list(sentence_breaks(self.text))
+            self._breaks = ([b[0] for b in found], [b[1] for b in found], [b[2] for b in found])
+        return self._breaks
+
+    def words(self, start: int, end: int) -> Iterator[Token]:
+        """typeset.tokens(text, start, end), except that a start inside a very long word seen
+        before is not read again to the word's end (a page cut off a word of a million
+        letters would otherwise read the rest of it for every page)."""
+        known = self.long_word
+        if known is not None and known[0] < start < known[2] <= end:
+            yield start, max(known[1], start), known[2]
+            start = known[2]
+        for token in tokens(self.text, start, end):
+            if token[2] - token[0] > _LONG and (token[2] < end or end == len(self.text)):
+                self.long_word = token
+            yield token
+
+
+_LONG = 200  # characters: longer tokens are remembered by _Source.words
+
+
 @dataclass
 class Para:
-    """A paragraph of visible text wrapped into a column."""
+    """A paragraph of visible text, or a piece of one (source.text[start:end]), wrapped into a
+    column. Lines are wrapped when first asked for: the paginator asks for about a page's worth
+    of a long paragraph at a time (`height_upto`), and offsets are into `source.text`."""
 
     kind: str
     style: ElementStyle
-    runs: tuple[Run, ...]
-    text: str
-    spans: list[tuple[int, int]]
+    source: _Source
+    start: int
+    end: int
     element: int
     hang: float = 0.0  # the first line starts this far left (parenthetical "(")
     suffix: int = 0  # trailing characters left out when centring: " (CONT'D)"
     part: int = -1  # index into Dialogue.lines
 
+    def __post_init__(self) -> None:
+        self._spans: list[tuple[int, int]] = []  # the lines wrapped so far
+        self._wrapping: Iterator[tuple[int, int]] | None = None  # started when first needed
+        self._wrapped = False  # all lines are in _spans
+
+    def _wrap_line(self) -> bool:
+        """Wrap one more line; False when there is none."""
+        if self._wrapped:
+            return False
+        if self._wrapping is None:
+            src, cells = self.source, self.style.cells
+            first = cells + round(self.hang * 10) if self.hang else None
+            words = src.words(self.start, self.end)
+            self._wrapping = iter_wrap(src.text, cells, first, self.start, self.end, words)
+        span = next(self._wrapping, None)
+        if span is None:
+            self._wrapped, self._wrapping = True, None  # let the generators go
+            return False
+        self._spans.append(span)
+        return True
+
+    @property
+    def runs(self) -> tuple[Run, ...]:
+        return self.slice(self.start, self.end)
+
+    def slice(self, start: int, end: int) -> tuple[Run, ...]:
+        """The runs covering characters start..end."""
+        return self.source.slice(start, end, self.start, self.end)
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """Every line's (start, end) offsets, trailing spaces included."""
+        while self._wrap_line():
+            pass
+        return self._spans
+
     @property
     def height(self) -> int:
         return len(self.spans)
 
+    def height_upto(self, limit: int) -> int:
+        """The height when it is at most `limit`, else some number above `limit` (only
+        `limit + 1` lines are wrapped)."""
+        while len(self._spans) <= limit and self._wrap_line():
+            pass
+        return len(self._spans)
+
+    def span(self, n: int) -> tuple[int, int]:
+        """Line n's (start, end); the paragraph has more than n lines."""
+        self.height_upto(n)
+        return self._spans[n]
+
+    def line_of(self, offset: int) -> int:
+        """The line that holds the character before `offset` (the first line ending at or
+        after it)."""
+        spans = self._spans
+        while (not spans or spans[-1][1] < offset) and self._wrap_line():
+            pass
+        return bisect_left(spans, offset, key=lambda span: span[1])
+
     def cut(self, start: int, end: int) -> Para:
-        """The paragraph made of characters start..end, wrapped again."""
-        runs = slice_runs(self.runs, start, end)
-        return replace(_para(self.kind, self.style, runs, self.element, self.hang), part=self.part)
+        """The paragraph made of characters start..end (offsets into source.text)."""
+        return Para(
+            self.kind, self.style, self.source, start, end, self.element, self.hang, part=self.part
+        )
+
+    def split_points(self) -> Iterator[tuple[int, int]]:
+        """(end of top, start of bottom) offsets where the paragraph may break across pages:
+        after a sentence, with text on both sides."""
+        starts, ends, nexts = self.source.breaks
+        i = bisect_left(starts, self.start)
+        while i < len(starts) and nexts[i] < self.end:
+            yield ends[i], nexts[i]
+            i += 1
 
 
 def _para(
@@ -71,9 +198,8 @@ def _para(
 ) -> Para:
     if style.caps:
         runs = upper_runs(runs)
-    text = "".join(r.text for r in runs)
-    first = style.cells + round(hang * 10) if hang else None
-    return Para(kind, style, runs, text, wrap(text, style.cells, first), element, hang)
+    source = _Source(runs)
+    return Para(kind, style, source, 0, len(source.text), element, hang)
 
 
 def _text_para(
@@ -81,18 +207,6 @@ def _text_para(
 ) -> Para:
     flags = style.bold * BOLD | style.italic * ITALIC | style.underline * UNDERLINE
     return _para(kind, style, parse_emphasis(markup, flags), element, hang)
-
-
-def _split_points(para: Para) -> Iterator[tuple[int, int]]:
-    """(end of top, start of bottom) offsets where a paragraph may break across pages."""
-    text = para.text
-    for end in sentence_ends(text):
-        start = end
-        while start < len(text) and text[start] in " \n":
-            start += 1
-        top_end = len(text[:end].rstrip(" \n"))
-        if top_end > 0 and start < len(text):
-            yield top_end, start
 
 
 # --- blocks: what the paginator moves around --------------------------------------------------
@@ -111,13 +225,16 @@ class Flow:
     def height(self) -> int:
         return self.para.height
 
+    def height_upto(self, limit: int) -> int:
+        return self.para.height_upto(limit)
+
 
 @dataclass
 class Speech:
     """A character cue with its parentheticals and dialogue."""
 
     cue: Para
-    parts: list[Para]
+    parts: Sequence[Para]  # a list, or the _Parts left after a split
     space: int
     scene: int
     element: int
@@ -125,6 +242,15 @@ class Speech:
     @property
     def height(self) -> int:
         return self.cue.height + sum(p.height for p in self.parts)
+
+    def height_upto(self, limit: int) -> int:
+        """The height when it is at most `limit`, else some number above `limit`."""
+        total = self.cue.height_upto(limit)
+        for part in self.parts:
+            if total > limit:
+                break
+            total += part.height_upto(limit - total)
+        return total
 
 
 @dataclass
@@ -139,6 +265,9 @@ class Dual:
     @property
     def height(self) -> int:
         return max(self.left.height, self.right.height)
+
+    def height_upto(self, limit: int) -> int:
+        return max(self.left.height_upto(limit), self.right.height_upto(limit))
 
 
 @dataclass
@@ -288,58 +417,40 @@ def _sung(text: str, style: ElementStyle) -> tuple[Run, ...]:
 
 
 # --- splitting --------------------------------------------------------------------------------
+# Only about a page's worth of a block is looked at: the candidate splits are tried in order
+# and the top half only grows, so the search stops at the first one taller than the room.
 
 
 def split_flow(block: Flow, room: int) -> tuple[Flow, Flow] | None:
-    """The fullest legal split of an action paragraph whose top fits in `room` lines."""
-    if not block.splittable or block.height < 4:
+    """The fullest legal split of an action paragraph whose top fits in `room` lines: after a
+    sentence, with at least 2 lines on each page."""
+    para = block.para
+    if not block.splittable or para.height_upto(3) < 4:
         return None
-    best: tuple[Para, Para] | None = None
-    for top_end, start in _split_points(block.para):
-        top = block.para.cut(0, top_end)
-        if top.height > room:
+    fits: list[tuple[int, int]] = []
+    for top_end, start in para.split_points():
+        lines = para.line_of(top_end) + 1  # the top alone wraps as it does in the paragraph
+        if lines > room:
             break
-        bottom = block.para.cut(start, len(block.para.text))
-        if top.height >= 2 and bottom.height >= 2:
-            best = (top, bottom)
-    if best is None:
-        return None
-    return replace(block, para=best[0]), replace(block, para=best[1], space=0)
+        if lines >= 2:
+            fits.append((top_end, start))
+    for top_end, start in reversed(fits):
+        bottom = para.cut(start, para.end)
+        if bottom.height_upto(1) >= 2:
+            top = para.cut(para.start, top_end)
+            return replace(block, para=top), replace(block, para=bottom, space=0)
+    return None
 
 
-@dataclass(frozen=True)
-class _SpeechSplit:
-    top: list[Para]
-    bottom: list[Para]
-    sentence: bool  # the break falls inside a part, after a sentence
-    rest: int  # content lines left for the next page, counted on the
-    # unsplit wrapping (the line holding the break stays on top)
-
-
-def _content(parts: Sequence[Para]) -> int:
-    return sum(p.height for p in parts if p.kind in CONTENT_KINDS)
-
-
-def _speech_splits(block: Speech) -> Iterator[_SpeechSplit]:
-    parts = block.parts
-    for i, part in enumerate(parts):
-        after = _content(parts[i + 1 :])
-        if part.kind != "parenthetical" and part.height >= 3:
-            for top_end, start in _split_points(part):
-                line = next(n for n, (_, b) in enumerate(part.spans) if b >= top_end)
-                yield _SpeechSplit(
-                    [*parts[:i], part.cut(0, top_end)],
-                    [part.cut(start, len(part.text)), *parts[i + 1 :]],
-                    True,
-                    part.height - line - 1 + after,
-                )
-        if i + 1 < len(parts):
-            yield _SpeechSplit(parts[: i + 1], parts[i + 1 :], False, after)
-
-
-def _continued(cue: Para, layout: PageLayout) -> Para:
-    """The cue repeated above the rest of a split speech: NAME (V.O.) (CONT'D)."""
-    return replace(cue if cue.suffix else _with_suffix(cue, layout.contd), kind="contd")
+def _content_upto(parts: Sequence[Para], first: int, limit: int) -> int:
+    """Content lines in parts[first:] when at most `limit`, else some number above it."""
+    total = 0
+    for n in range(first, len(parts)):
+        if total > limit:
+            break
+        if parts[n].kind in CONTENT_KINDS:
+            total += parts[n].height_upto(limit - total)
+    return total
 
 
 def split_speech(block: Speech, room: int, layout: PageLayout) -> tuple[Speech, Speech] | None:
@@ -347,36 +458,109 @@ def split_speech(block: Speech, room: int, layout: PageLayout) -> tuple[Speech, 
 
     Final Draft (fitted on its output and the fd-probes): at least 2 lines of dialogue or
     parenthetical stay on each page, the lines left for the next page counted on the unsplit
-    wrapping; a break after a sentence inside a part beats a break between parts; then the
-    fuller top half wins, then the one with more text on top."""
-    best: tuple[tuple[bool, int, int], _SpeechSplit] | None = None
-    for split in _speech_splits(block):
-        top_height = block.cue.height + sum(p.height for p in split.top)
-        if top_height > room or _content(split.top) < 2 or split.rest < 2:
-            continue
-        score = (split.sentence, top_height, sum(len(p.text) for p in split.top))
-        if best is None or score > best[0]:
-            best = (score, split)
+    wrapping; a break after a sentence inside a part (of 3+ lines) beats a break between
+    parts; then the fuller top half wins, then the one with more text on top."""
+    parts = block.parts
+    # (sentence, top height, top characters) -> (part, end of its top, start of its bottom)
+    best: tuple[tuple[bool, int, int], tuple[int, int, int]] | None = None
+    above = block.cue.height  # lines of the cue and parts[:i]
+    content = chars = 0  # content lines and characters in parts[:i]
+    for i, part in enumerate(parts):
+        counts = part.kind in CONTENT_KINDS
+        after = _content_upto(parts, i + 1, 2)
+        if part.kind != "parenthetical" and part.height_upto(2) >= 3:
+            for top_end, start in part.split_points():
+                line = part.line_of(top_end)
+                if above + line + 1 > room:
+                    return _speech_split(block, best, layout)
+                rest = part.height_upto(line + 2) - line - 1 + after
+                if content + counts * (line + 1) < 2 or rest < 2:
+                    continue
+                score = (True, above + line + 1, chars + top_end - part.start)
+                if best is None or score > best[0]:
+                    best = (score, (i, top_end, start))
+        height = part.height_upto(room - above)
+        if above + height > room:
+            break
+        above += height
+        content += counts * height
+        chars += part.end - part.start
+        if i + 1 < len(parts) and content >= 2 and after >= 2:
+            score = (False, above, chars)
+            if best is None or score > best[0]:
+                best = (score, (i, -1, -1))
+    return _speech_split(block, best, layout)
+
+
+def _speech_split(
+    block: Speech,
+    best: tuple[tuple[bool, int, int], tuple[int, int, int]] | None,
+    layout: PageLayout,
+) -> tuple[Speech, Speech] | None:
     if best is None:
         return None
-    split = best[1]
+    i, top_end, start = best[1]
+    parts = block.parts
+    if top_end < 0:  # between parts
+        top, bottom = list(islice(parts, i + 1)), _Parts((), parts, i + 1)
+    else:
+        part = parts[i]
+        top = [*islice(parts, i), part.cut(part.start, top_end)]
+        bottom = _Parts((part.cut(start, part.end),), parts, i + 1)
     cont = _continued(block.cue, layout)
-    top = replace(block, parts=split.top)
-    bottom = Speech(cont, split.bottom, 0, block.scene, block.element)
-    return top, bottom
+    return replace(block, parts=top), Speech(cont, bottom, 0, block.scene, block.element)
+
+
+class _Parts(Sequence[Para]):
+    """The parts of a speech from `first` on, after `head` (the rest of a part split across
+    pages), without copying them: a speech of thousands of parts is split page after page."""
+
+    def __init__(self, head: tuple[Para, ...], parts: Sequence[Para], first: int) -> None:
+        self.head: tuple[Para, ...] = head
+        self.parts: Sequence[Para] = parts
+        self.first = first
+        if isinstance(parts, _Parts) and first >= len(parts.head):  # no views of views
+            self.parts, self.first = parts.parts, parts.first + first - len(parts.head)
+
+    def __len__(self) -> int:
+        return len(self.head) + len(self.parts) - self.first
+
+    @overload
+    def __getitem__(self, index: int) -> Para: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Para]: ...
+
+    def __getitem__(self, index: int | slice) -> Para | list[Para]:
+        if isinstance(index, slice):
+            return [self[n] for n in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        index %= len(self)
+        if index < len(self.head):
+            return self.head[index]
+        return self.parts[self.first + index - len(self.head)]
+
+    def __iter__(self) -> Iterator[Para]:
+        yield from self.head
+        for n in range(self.first, len(self.parts)):
+            yield self.parts[n]
+
+
+def _continued(cue: Para, layout: PageLayout) -> Para:
+    """The cue repeated above the rest of a split speech: NAME (V.O.) (CONT'D)."""
+    return replace(cue if cue.suffix else _with_suffix(cue, layout.contd), kind="contd")
 
 
 def force_split_flow(block: Flow, lines: int) -> tuple[Flow, Flow] | None:
     """A paragraph taller than a page with no sentence to break at: break it after `lines`."""
-    spans = block.para.spans
-    if len(spans) <= lines:
+    para = block.para
+    if para.height_upto(lines) <= lines:
         return None
-    cut = spans[lines - 1][1]
-    text = block.para.text
-    start = spans[lines][0]
+    cut, start = para.span(lines - 1)[1], para.span(lines)[0]
     return (
-        replace(block, para=block.para.cut(0, cut)),
-        replace(block, para=block.para.cut(start, len(text)), space=0),
+        replace(block, para=para.cut(para.start, cut)),
+        replace(block, para=para.cut(start, para.end), space=0),
     )
 
 
@@ -385,16 +569,17 @@ def force_split_speech(
 ) -> tuple[Speech, Speech] | None:
     """A dialogue block taller than a page with no legal split: break it at a line."""
     budget = room - block.cue.height
-    top: list[Para] = []
-    rest = list(block.parts)
-    while rest and rest[0].height <= budget:
-        budget -= rest[0].height
-        top.append(rest.pop(0))
+    parts = block.parts
+    n = 0
+    while n < len(parts) and (height := parts[n].height_upto(budget)) <= budget:
+        budget -= height
+        n += 1
+    top, rest = list(islice(parts, n)), _Parts((), parts, n)
     if rest and budget > 0:
-        part = rest.pop(0)
-        cut, start = part.spans[budget - 1][1], part.spans[budget][0]
-        top.append(part.cut(0, cut))
-        rest.insert(0, part.cut(start, len(part.text)))
+        part = parts[n]
+        cut, start = part.span(budget - 1)[1], part.span(budget)[0]
+        top.append(part.cut(part.start, cut))
+        rest = _Parts((part.cut(start, part.end),), parts, n + 1)
     if not top or not rest:
         return None
     cont = _continued(block.cue, layout)

@@ -43,7 +43,7 @@ from writersroom.screenplay.blocks import (
 from writersroom.screenplay.layout import PageLayout
 from writersroom.screenplay.model import Element, SceneHeading, Screenplay
 from writersroom.screenplay.titlepage import title_page_lines
-from writersroom.screenplay.typeset import Run, slice_runs
+from writersroom.screenplay.typeset import Run
 
 __all__ = ["Page", "PlacedLine", "SceneSpan", "page_count", "paginate", "scene_spans"]
 
@@ -145,14 +145,15 @@ class _Sheet:
     def put(self, para: Para, y: int, scene: int) -> int:
         """Place a paragraph's lines from body line y; returns the line after it."""
         st = para.style
-        text = para.text
-        for n, (a, b) in enumerate(para.spans):
+        text = para.source.text
+        spans = para.spans
+        for n, (a, b) in enumerate(spans):
             length = len(text[a:b].rstrip(" "))  # trailing spaces are not printed
-            runs = slice_runs(para.runs, a, a + length)
+            runs = para.slice(a, a + length)
             if st.align == "right":
                 x = st.right - length * self.layout.cell
             elif st.align == "center":
-                if n == len(para.spans) - 1:
+                if n == len(spans) - 1:
                     length -= para.suffix
                 x = (st.left + st.right) / 2 - length * self.layout.cell / 2
             else:
@@ -209,12 +210,12 @@ def _fits_some(block: Block, room: int, layout: PageLayout) -> bool:
             return True
         case Flow():
             room -= block.space
-            return block.height <= room or split_flow(block, room) is not None
+            return block.height_upto(room) <= room or split_flow(block, room) is not None
         case Speech():
             room -= block.space
-            return block.height <= room or split_speech(block, room, layout) is not None
+            return block.height_upto(room) <= room or split_speech(block, room, layout) is not None
         case Dual():
-            return block.space + block.height <= room
+            return block.height_upto(room - block.space) <= room - block.space
     return True
 
 
@@ -247,18 +248,22 @@ def _place(
 ) -> None:
     layout = sheet.layout
     if isinstance(block, Dual):
-        if block.height > lines_per_page:  # cannot stand side by side on any page
+        if block.height_upto(lines_per_page) > lines_per_page:  # cannot stand side by side
             _place(sheet, block.left, (), lines_per_page)
             _place(sheet, replace(block.right, space=block.left.space), following, lines_per_page)
             return
-        if sheet.space(block) + block.height > sheet.room:
+        room = sheet.room - sheet.space(block)
+        if block.height_upto(room) > room:
             sheet.finish()
         sheet.put_dual(block)
         return
     contd = False
     while True:
         room = sheet.room - sheet.space(block)
-        need = block.height - (block.cue.height if contd and isinstance(block, Speech) else 0)
+        # Lines it needs here (a continued cue sits in the header); only a page's worth of a
+        # long block is wrapped to tell whether it fits.
+        cue = block.cue.height if contd and isinstance(block, Speech) else 0
+        need = block.height_upto(room + cue) - cue
         if need <= room:
             nxt = following[0] if following else None
             if sheet.y and nxt is not None and _keep_with_next(block, nxt, room - need, layout):
@@ -302,7 +307,7 @@ def _keep_with_next(block: Flow | Speech, nxt: Block, room: int, layout: PageLay
     if isinstance(block, Flow) and block.para.kind == "scene_heading":
         return not _fits_some(nxt, room, layout)
     if isinstance(nxt, Flow) and nxt.para.kind == "transition":
-        return nxt.space + nxt.height > room
+        return nxt.height_upto(room - nxt.space) > room - nxt.space
     return False
 
 

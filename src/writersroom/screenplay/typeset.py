@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 BOLD, ITALIC, UNDERLINE = 1, 2, 4
@@ -242,33 +243,73 @@ def upper_runs(runs: tuple[Run, ...]) -> tuple[Run, ...]:
 _TOKEN = re.compile(r"[^ \n-]*- *|[^ \n-]+ *| +")
 # A sentence ends at . ! ? (and closing quotes or brackets) followed by a space or a line
 # break. A line break alone is not a place to split (a lyric line ending in a comma).
-_SENTENCE_END = re.compile(r"[.!?][\"')\]\u201d\u2019]*(?=[ \n]+\S)")
+# The group is where the next sentence starts.
+_SENTENCE_END = re.compile(r"[.!?][\"')\]\u201d\u2019]*(?=[ \n]+(\S))")
 
 
 def wrap(text: str, cells: int, first: int | None = None) -> list[tuple[int, int]]:
     """Greedy wrap of `text` (visible characters, may hold newlines) into lines of at most
     `cells` characters (`first` for the first line). Returns (start, end) offsets; an empty
     line inside the text gives an empty span. Trailing spaces stay inside the span."""
-    spans: list[tuple[int, int]] = []
+    return list(iter_wrap(text, cells, first))
+
+
+Token = tuple[int, int, int]  # (start, end of the word without its trailing spaces, end)
+
+
+def tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[Token]:
+    """The tokens of text[start:end] that `iter_wrap` breaks between: a word with the spaces
+    after it, a piece of a word up to a hyphen, or a run of spaces. Newlines are no token."""
+    for m in _TOKEN.finditer(text, start, len(text) if end is None else end):
+        a, b = m.span()
+        yield a, a + len(m.group().rstrip(" ")), b
+
+
+def iter_wrap(
+    text: str,
+    cells: int,
+    first: int | None = None,
+    start: int = 0,
+    end: int | None = None,
+    words: Iterator[Token] | None = None,
+) -> Iterator[tuple[int, int]]:
+    """`wrap` of text[start:end], one line at a time, in offsets into `text`: a caller that
+    needs only the first lines of a long paragraph wraps only those. `words` may stand in for
+    `tokens(text, start, end)` (the paginator reuses what it knows about very long words)."""
+    end = len(text) if end is None else end
     limit = first or cells
-    offset = 0
-    for line in text.split("\n"):
-        start = pos = offset
-        for m in _TOKEN.finditer(line):
-            word_end = offset + m.start() + len(m.group().rstrip(" "))
-            hyphen = word_end > start and text[word_end - 1] == "-"
-            if word_end - start - hyphen > limit and pos > start:
-                spans.append((start, pos))
-                start, limit = pos, cells
-            while word_end - start - hyphen > limit:  # a word longer than the column
-                cut = start + max(limit, 1)
-                spans.append((start, cut))
-                start, limit = cut, cells
-            pos = offset + m.end()
-        spans.append((start, offset + len(line)))
-        limit = cells
-        offset += len(line) + 1
-    return spans
+    line = pos = at = start  # start of the current line; end of the last token; read up to
+    for token_start, word_end, token_end in words or tokens(text, start, end):
+        while at < token_start:  # only newlines lie between tokens
+            yield line, at
+            at += 1
+            line = pos = at
+            limit = cells
+        hyphen = word_end > line and text[word_end - 1] == "-"
+        if word_end - line - hyphen > limit and pos > line:
+            yield line, pos
+            line, limit = pos, cells
+        while word_end - line - hyphen > limit:  # a word longer than the column
+            cut = line + max(limit, 1)
+            yield line, cut
+            line, limit = cut, cells
+        pos = at = token_end
+    while at < end:  # newlines after the last token
+        yield line, at
+        at += 1
+        line = at
+    yield line, end
+
+
+def sentence_breaks(text: str) -> Iterator[tuple[int, int, int]]:
+    """(start, end, next) of each sentence end that `sentence_ends` finds: where its
+    punctuation starts and ends, and where the next sentence starts.
+
+    >>> list(sentence_breaks("Go.  Now! Yes"))
+    [(2, 3, 5), (8, 9, 10)]
+    """
+    for m in _SENTENCE_END.finditer(text):
+        yield m.start(), m.end(), m.start(1)
 
 
 def sentence_ends(text: str) -> list[int]:
@@ -278,4 +319,4 @@ def sentence_ends(text: str) -> list[int]:
     >>> sentence_ends("Go.  Now! Yes")
     [3, 9]
     """
-    return [m.end() for m in _SENTENCE_END.finditer(text)]
+    return [end for _, end, _ in sentence_breaks(text)]
