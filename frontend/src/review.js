@@ -174,12 +174,22 @@ export function suggestionsPanel(ctx) {
   const drafts = new Map(); // id -> text being edited here (not yet accepted)
   const render = () => {
     const items = entries(ctx.suggestions);
-    const open = items.filter((s) => OPEN.has(s.status));
+    const open = items.filter((s) => OPEN.has(s.status) || s.status === "failed");
     const done = items.length - open.length;
     closed.textContent = done ? `${done} accepted or rejected.` : "";
     fill(list, open.length ? null : h("li.empty", {}, "No open suggestions."), ...open.map((s) => card(s)));
   };
+  const failed = (s) =>
+    h(
+      "li.suggestion.failed",
+      { dataset: { suggestion: String(s.id), status: "failed" } },
+      h("div.meta", {}, h("span.author", {}, s.author || ""), " · ", h("span.kind", {}, s.kind || "insert"), " · ", h("span.state", {}, "failed")),
+      s.instruction ? h("div.instruction", {}, s.instruction) : null,
+      h("p.error", {}, s.error || "The model could not write this suggestion."),
+      ctx.canEdit ? h("button.dismiss", { type: "button", onclick: () => rejectSuggestion(ctx, String(s.id)) }, "Dismiss") : null,
+    );
   const card = (s) => {
+    if (s.status === "failed") return failed(s);
     const id = String(s.id);
     const streaming = s.status === "streaming";
     const editable = ctx.canEdit && !streaming;

@@ -223,3 +223,36 @@ def test_kill_9_and_restart_loses_no_acknowledged_edit(server, open_room):
     ben.reload()
     wait_synced(ben)
     assert editor_text(ben) == editor_text(ana)
+
+
+def test_ai_requests_from_the_panels_arrive_as_suggestions_and_jobs(server, open_room):
+    # The "fake" model (empty replies) exercises the whole path without loading a model: the
+    # AI panel's request, the server's suggestion in the shared doc, both editors seeing it
+    # (as a failed one: the model wrote nothing), an editor dismissing it.
+    pid = server.project("ana@example.com", "AI", {"ben@example.com": "editor"})
+    ana = open_room("ana@example.com", pid)
+    ben = open_room("ben@example.com", pid)
+    type_at_end(ana, "INT. DINER - NIGHT\n\nMara waits.")
+    wait_text(ben, "Mara waits.")
+    add_fake = "s => { s.append(new Option('fake', 'fake')); s.value = 'fake'; }"
+
+    ana.click("button.tab[data-tab=AI]")
+    ana.eval_on_selector("div.panel.ai select[name=model]", add_fake)
+    ana.click("button:has-text('Continue from cursor')")
+    for page in (ana, ben):
+        page.wait_for_selector("li.suggestion[data-status=failed]", timeout=60_000)
+        assert page.inner_text("li.suggestion .author") == "ai:fake"
+        expect(page.locator("li.suggestion .error")).to_contain_text("wrote nothing")
+    assert editor_text(ana) == editor_text(ben)
+    assert editor_text(ana).endswith("Mara waits.")
+    ben.click("li.suggestion button.dismiss")
+    ana.wait_for_selector("li.suggestion", state="detached")
+
+    ana.click("button.tab[data-tab=Story]")
+    ana.eval_on_selector("form.draft select[name=model]", add_fake)
+    ana.fill("textarea[name=logline]", "A waitress keeps a diner open for a man who never comes.")
+    ana.click("form.draft button[type=submit]")
+    for page in (ana, ben):
+        page.click("button.tab[data-tab=Story]")
+        page.wait_for_selector("li.job", timeout=60_000)
+    assert "draft" in ana.inner_text("li.job")
