@@ -22,7 +22,7 @@ from pycrdt import Assoc, Doc, StickyIndex
 
 from writersroom.llm.base import Request, chat
 from writersroom.screenplay import fountain as fountain_format
-from writersroom.screenplay.model import Dialogue
+from writersroom.screenplay.model import Action, Dialogue, SceneHeading, Transition
 from writersroom.story.forms import literal
 from writersroom.web.ydoc import fountain
 
@@ -116,6 +116,20 @@ def separators(before: str, after: str) -> tuple[str, str]:
 # -- grammar and requests -------------------------------------------------------------------------
 
 
+def _block_rules(sentence_chars: int) -> list[str]:
+    """Action paragraphs and speeches (the story engine's scene grammar rules, without colons,
+    which keeps a small model from echoing the prompt's labels)."""
+    return [
+        'paren ::= "(" [a-z] [a-z ,\']{1,24} ")\\n"',
+        'action ::= [A-Z] [a-z]* [ ,\'] tail (" " sentence){0,2}',
+        'speech ::= said (" " said)?',
+        f"said ::= [A-Z\"'] [^\\n.!?:]{{1,{sentence_chars}}} [.!?] [\"']?",
+        "sentence ::= [A-Z\"'] tail",
+        f"tail ::= [^\\n.!?:]{{1,{sentence_chars}}} [.!?] [\"']?",
+        "",
+    ]
+
+
 def passage_grammar(cues: Sequence[str], blocks: int, *, sentence_chars: int = 110) -> str:
     """GBNF: 1..`blocks` paragraphs, each an action or a speech by one of `cues`."""
     names = list(dict.fromkeys(cues))
@@ -125,20 +139,49 @@ def passage_grammar(cues: Sequence[str], blocks: int, *, sentence_chars: int = 1
             f'root ::= block ("\\n\\n" block){{0,{max(0, blocks - 1)}}}',
             "block ::= " + " | ".join(kinds),
             *(f'line{i} ::= {literal(n)} "\\n" paren? speech' for i, n in enumerate(names)),
-            'paren ::= "(" [a-z] [a-z ,\']{1,24} ")\\n"',
-            'action ::= [A-Z] [a-z]* [ ,\'] tail (" " sentence){0,2}',
-            'speech ::= said (" " said)?',
-            f"said ::= [A-Z\"'] [^\\n.!?:]{{1,{sentence_chars}}} [.!?] [\"']?",
-            "sentence ::= [A-Z\"'] tail",
-            f"tail ::= [^\\n.!?]{{1,{sentence_chars}}} [.!?] [\"']?",
-            "",
+            *_block_rules(sentence_chars),
         ]
     )
 
 
-def inline_grammar(chars: int) -> str:
-    """GBNF: one line of text (the rewrite of a few words inside a line)."""
-    return f"root ::= [^\\n]{{1,{max(1, chars)}}}\n"
+def shaped_grammar(original: str, *, sentence_chars: int = 110) -> str | None:
+    """GBNF: the original's paragraphs in order, each rewritten in kind: a speech stays the
+    same character's, an action stays an action, headings and transitions are kept as they
+    are. None when the original has no paragraphs."""
+    parts = []
+    for element in fountain_format.parse(original).elements:
+        if isinstance(element, Dialogue):
+            cue = element.speaker.upper() + (f" ({element.extension})" if element.extension else "")
+            parts.append(f'{literal(cue)} "\\n" paren? speech')
+        elif isinstance(element, SceneHeading | Transition):
+            parts.append(literal(element.text))
+        elif isinstance(element, Action):
+            parts.append("action")
+    if not parts:
+        return None
+    return "\n".join(
+        [
+            "root ::= " + ' "\\n\\n" '.join(f"b{i}" for i in range(len(parts))),
+            *(f"b{i} ::= {part}" for i, part in enumerate(parts)),
+            *_block_rules(sentence_chars),
+        ]
+    )
+
+
+def inline_grammar(original: str) -> str:
+    """GBNF: one line (the rewrite of words inside a line): whole sentences when the original
+    is made of them, else a phrase; no colons, which keeps the prompt's labels out."""
+    words = original.strip()
+    if words[:1].isupper() and words[-1:] in (".", "!", "?"):
+        count = max(1, len(re.findall(r"[.!?](?:\s|$)", words)))
+        return "\n".join(
+            [
+                f'root ::= sentence (" " sentence){{0,{count}}}',
+                "sentence ::= [A-Z\"'] [^\\n.!?:]{1,150} [.!?] [\"']?",
+                "",
+            ]
+        )
+    return f"root ::= [^\\n:]{{1,{2 * len(words) + 40}}}\n"
 
 
 SYSTEM = (
@@ -190,13 +233,15 @@ def rewrite_request(
     instruction = " ".join(instruction.split()) or "Improve it."
     scene = p.scene[:SCENE_CHARS].strip()
     inline = "\n" not in p.selected.strip()
-    cues = speakers(p.selected, p.scene)
-    blocks = p.selected.strip().count("\n\n") + 2
-    grammar = inline_grammar(2 * len(p.selected) + 40) if inline else passage_grammar(cues, blocks)
+    if inline:
+        grammar = inline_grammar(p.selected)
+    else:
+        blocks = p.selected.strip().count("\n\n") + 2
+        grammar = shaped_grammar(p.selected) or passage_grammar(speakers(p.scene), blocks)
     what = "these words" if inline else "this passage"
     user = (
-        f"The scene:\n\n{scene}\n\nRewrite {what} from it:\n\n{p.selected.strip()}\n\n"
-        f"Instruction: {instruction}\nWrite only the rewritten text."
+        f"{scene}\n\n---\n\nRewrite {what} from the scene above ({instruction}):\n\n"
+        f"{p.selected.strip()}"
     )
     budget = min(max_tokens, max(24, len(p.selected) // 2 + 64))
     return chat(user, system=SYSTEM, max_tokens=budget, temperature=0.7, seed=seed, grammar=grammar)
