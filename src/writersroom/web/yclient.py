@@ -9,7 +9,8 @@ and scripts: any program can join a project's room the way the browser does.
     await client.close()
 
 Local edits are sent as they happen while connected; edits made while disconnected reach the
-server on the next `connect()` through the sync exchange (offline editing).
+server on the next `connect()` through the sync exchange (offline editing), which returns once
+the server has sent its state and stored ours.
 """
 
 from __future__ import annotations
@@ -57,7 +58,10 @@ class YClient:
         self._out = asyncio.Queue()
         self._reader = asyncio.create_task(self._read())
         self._writer = asyncio.create_task(self._write(self._ws, self._out))
-        await self.flush(timeout=timeout)  # our state out, theirs in
+        # The first answer brings the server's state; by then our reply to the server's step 1
+        # (our offline edits) is queued, so the second answer means the server has stored it.
+        await self.flush(timeout=timeout)
+        await self.flush(timeout=timeout)
 
     async def close(self) -> None:
         ws, self._ws = self._ws, None
