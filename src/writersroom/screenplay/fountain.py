@@ -55,16 +55,15 @@ from writersroom.screenplay.model import (
 __all__ = ["parse", "render"]
 
 # --- rules: one precompiled regex per rule -------------------------------------------------
-# A paragraph break: whitespace-only lines, at least one of them with fewer than two spaces
-# (a line of two or more spaces joins the paragraph around it).
-_SEPARATOR = re.compile(r"(\n(?:[ ]*\n)*?[ ]?\n(?:[ ]*\n)*)")
 _PAGE_BREAK = re.compile(r"={3,}")
 _SCENE_HEADING = re.compile(
     r"(?:int\.?/ext|int\.ext|ext\.?/int|i\.?/e|e\.?/i|int|ext|est)[. ]", re.IGNORECASE
 )
-_SCENE_NUMBER = re.compile(r"^(.*?)[ ]*#([0-9A-Za-z][0-9A-Za-z.\-]*)#$")
+_SCENE_NUMBER = re.compile(r"[0-9A-Za-z][0-9A-Za-z.\-]*")  # between the last two "#"
 _NOTE = re.compile(r"\[\[((?:(?!\[\[|\]\]).)*)\]\]", re.DOTALL)
-_TITLE_KEY = re.compile(r"([^\W_][\w '()/&-]*?)[ ]*:(.*)")
+# A key and its value; the key's trailing spaces are dropped. Possessive (*+): no backtracking
+# over a long line that is not a key.
+_TITLE_KEY = re.compile(r"([^\W_][\w '()/&-]*+):(.*)")
 _SECTION = re.compile(r"(#+)[ ]*(.*)")
 
 _FORCING = "!@.>~=#"  # first characters that force or claim a paragraph
@@ -159,9 +158,31 @@ def _paragraphs(text: str, sentinel: str) -> list[tuple[int, str]]:
         tail = piece.rstrip(" \n")
         if "\n" in piece[len(tail) :]:  # whitespace-only lines after the last paragraph
             piece = piece[: len(tail) + piece[len(tail) :].index("\n")]
-        parts = _SEPARATOR.split(piece)  # paragraph, separator, paragraph, ...
-        out.append((blanks, parts[0]))
-        out += [(parts[n].count("\n") - 1, parts[n + 1]) for n in range(1, len(parts), 2)]
+        out += _split_paragraphs(piece, blanks)
+    return out
+
+
+def _split_paragraphs(piece: str, blanks: int) -> list[tuple[int, str]]:
+    """`piece` (no blank line at either end) cut at paragraph breaks: runs of whitespace-only
+    lines with at least one line of fewer than two spaces (a run of lines of two or more spaces
+    joins the paragraph around it). One pass over the lines: a regular expression would read a
+    long run of such lines again from every line in it."""
+    lines = piece.split("\n")
+    out: list[tuple[int, str]] = []
+    start = n = 0
+    while n < len(lines):
+        if lines[n].strip(" "):
+            n += 1
+            continue
+        end, short = n, False
+        while not lines[end].strip(" "):  # the last line is never blank
+            short = short or len(lines[end]) < 2
+            end += 1
+        if short:
+            out.append((blanks, "\n".join(lines[start:n])))
+            blanks, start = end - n, end
+        n = end
+    out.append((blanks, "\n".join(lines[start:])))
     return out
 
 
@@ -180,7 +201,7 @@ def _title_page(chunk: str) -> tuple[tuple[TitleField, ...], str] | None:
         elif match := _TITLE_KEY.fullmatch(line):
             if n:
                 fields.append(TitleField(key, "\n".join(v for v in values if v)))
-            key, values = match.group(1), [match.group(2).strip(" ")]
+            key, values = match.group(1).rstrip(" "), [match.group(2).strip(" ")]
         else:
             end = n
             break
@@ -293,8 +314,11 @@ def _single_line(head: str, line: str, raw: str) -> Element:
 
 
 def _heading(text: str) -> SceneHeading:
-    if text.endswith("#") and (match := _SCENE_NUMBER.match(text)):
-        return SceneHeading(match.group(1), match.group(2))
+    """A heading and its scene number, `INT. HOUSE #12A#`."""
+    if text.endswith("#"):
+        opener = text.rfind("#", 0, len(text) - 1)
+        if opener >= 0 and _SCENE_NUMBER.fullmatch(text, opener + 1, len(text) - 1):
+            return SceneHeading(text[:opener].rstrip(" "), text[opener + 1 : -1])
     return SceneHeading(text)
 
 
@@ -387,11 +411,12 @@ def render(doc: Screenplay) -> str:
     if doc.title_page:
         parts.append(_render_title(doc.title_page))
     elements = doc.elements
+    before_action = _before_action(elements)
     pending_empty = 0
     for n, element in enumerate(elements):
         if isinstance(element, SceneHeading) and not element.text:
             continue  # Fountain cannot write a heading with no text
-        if element == Action("") and parts and _next_is_action(elements, n):
+        if element == Action("") and parts and before_action[n]:
             pending_empty += 1  # an empty Action before Action is two blank lines
             continue
         block = _render_element(element, first=not parts)
@@ -402,11 +427,16 @@ def render(doc: Screenplay) -> str:
     return "\n\n".join(parts) + "\n" if parts else ""
 
 
-def _next_is_action(elements: tuple[Element, ...], n: int) -> bool:
-    for element in elements[n + 1 :]:
-        if element != Action(""):
-            return isinstance(element, Action)
-    return False
+def _before_action(elements: tuple[Element, ...]) -> list[bool]:
+    """For each element, whether the first element after it that is not an empty Action is
+    an Action (one pass from the end)."""
+    out = [False] * len(elements)
+    following = False
+    for n in range(len(elements) - 1, -1, -1):
+        out[n] = following
+        if elements[n] != Action(""):
+            following = isinstance(elements[n], Action)
+    return out
 
 
 def _render_title(fields: tuple[TitleField, ...]) -> str:
