@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pycrdt import Doc
 
@@ -34,6 +34,7 @@ from writersroom.web.rooms import Rooms
 from writersroom.web.ydoc import shared_map, stamp, text_of
 
 log = logging.getLogger("writersroom.web")
+T = TypeVar("T")
 
 FLUSH_SECONDS = 0.1  # a streaming suggestion is rewritten in the document at most this often
 BIBLE_LEVELS = ("logline", "title", "characters", "beats", "locations", "scenes")
@@ -94,6 +95,13 @@ def _error_text(exc: BaseException) -> str:
     return f"the model failed ({type(exc).__name__}); see the server log"
 
 
+def _from_thread(rooms: Rooms, project_id: str, change: Callable[[Doc[Any]], T], gone: T) -> T:
+    """`rooms.transact_from_thread`, or `gone` once the app has stopped (its loop is closed)."""
+    if rooms.loop is None or rooms.loop.is_closed():
+        return gone
+    return rooms.transact_from_thread(project_id, change)
+
+
 # -- suggestions ----------------------------------------------------------------------------------
 
 
@@ -113,7 +121,7 @@ class SuggestionWriter:
             suggestions[self.sid] = {**current, **fields}
             return True
 
-        return self.rooms.transact_from_thread(self.project_id, change)
+        return _from_thread(self.rooms, self.project_id, change, False)
 
     def stream(self, deltas: Iterator[Delta], lead: str = "") -> str | None:
         """Stream text into the entry, at most every FLUSH_SECONDS; the whole text, or None
@@ -253,7 +261,7 @@ class JobWriter:
             jobs = shared_map(doc, "jobs")
             jobs[self.jid] = {**entry_of(jobs.get(self.jid)), **fields}
 
-        self.rooms.transact_from_thread(self.project_id, change)
+        _from_thread(self.rooms, self.project_id, change, None)
 
     def mirror(self, root: Path, levels: tuple[str, ...] = BIBLE_LEVELS) -> None:
         """Copy the story engine's levels (and the items' status: locks, staleness)."""
@@ -273,7 +281,7 @@ class JobWriter:
             for key, value in values.items():
                 target[key] = value
 
-        self.rooms.transact_from_thread(self.project_id, change)
+        _from_thread(self.rooms, self.project_id, change, None)
 
 
 @dataclass

@@ -38,8 +38,9 @@ class _Ticket:
 class Batched:
     """A backend whose concurrent calls are decoded together (see the module docstring)."""
 
-    def __init__(self, name: str, decode: Decode) -> None:
+    def __init__(self, name: str, decode: Decode, cache_id: str | None = None) -> None:
         self.name = name
+        self.cache_id = cache_id or name  # the response cache keys on the model, as unbatched
         self._decode = decode
         self._lock = threading.Lock()
         self._waiting: list[_Ticket] = []
@@ -145,5 +146,5 @@ class Engines:
         entry = resolve(spec, self.settings)
         raw = open_backend(entry)
         if entry.backend == "llamacpp":
-            raw = Batched(raw.name, llama_decode(raw))
+            raw = Batched(raw.name, llama_decode(raw), getattr(raw, "cache_id", None))
         return wrap(raw, self.settings)
