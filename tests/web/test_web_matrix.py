@@ -7,7 +7,6 @@ import asyncio
 
 import pytest
 import websockets
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from websupport import ORIGIN, Server, make_user
 
@@ -133,12 +132,16 @@ def test_matrix_covers_every_api_route(app_client):
         ("POST", "/api/auth/logout"),
         ("POST", "/api/auth/accept"),
     }
+    # Read the OpenAPI schema: app.routes holds included routers as opaque objects in FastAPI
+    # 0.165, so walking it would find no routes and the check would pass vacuously.
     routes = {
-        (method, route.path)
-        for route in app_client.app.routes
-        if isinstance(route, APIRoute) and route.path.startswith("/api/") and "ai" not in route.tags
-        for method in route.methods
+        (method.upper(), path)
+        for path, operations in app_client.app.openapi()["paths"].items()
+        if path.startswith("/api/")
+        for method, operation in operations.items()
+        if "ai" not in operation.get("tags", [])
     }
+    assert len(routes) > 10
     assert routes - covered == set()
 
 
