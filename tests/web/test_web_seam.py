@@ -135,3 +135,33 @@ def test_a_failed_store_write_closes_the_room_and_nothing_is_lost(serve_app, web
 
     assert asyncio.run(scenario()) == "Not stored yet.\n"
     assert text_of(store.load(pid)) == "Not stored yet.\n"
+
+
+def test_a_socket_that_only_reads_is_closed_after_logout(serve_app, web):
+    import dataclasses
+
+    import httpx
+
+    url, _app = serve_app(dataclasses.replace(web, recheck_seconds=0.2))
+    make_user(web.db_url, "r@example.com")
+    with httpx.Client(base_url=url, headers={"Origin": url}) as http:
+        http.post("/api/auth/login", json={"email": "r@example.com", "password": PASSWORD})
+        pid = http.post("/api/projects", json={"title": "Logout"}).json()["id"]
+        cookie = f"wr_session={http.cookies['wr_session']}"
+
+        async def scenario() -> bool:
+            reader = YClient(
+                url.replace("http", "ws") + "/ws/projects/" + pid, cookie=cookie, origin=url
+            )
+            await reader.connect()
+            assert reader.connected
+            assert http.post("/api/auth/logout").status_code == 204
+            for _ in range(300):  # the watcher closes it within a few recheck periods
+                if not reader.connected:
+                    break
+                await asyncio.sleep(0.05)
+            closed = not reader.connected
+            await reader.close()
+            return closed
+
+        assert asyncio.run(scenario())

@@ -8,8 +8,9 @@ user a member (else the handshake is refused with HTTP 403 or 401; no socket ope
                        awareness -> relayed; query awareness -> answered
 Each client's messages are handled one at a time, in order: an update is committed to the store
 before it is relayed and before the next message of that client is read. A write more than
-`recheck_seconds` after the last check re-reads the session and the role first (a logout or a
-role change reaches open sockets); a revoked socket is closed with 4401 or 4403.
+`recheck_seconds` after the last check re-reads the session and the role first, and a watcher
+re-reads them every `recheck_seconds` for sockets that only read (a logout or a role change
+reaches every open socket); a revoked socket is closed with 4401 or 4403.
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ async def collab(ws: WebSocket, project_id: str) -> None:
     rooms: Rooms = ws.app.state.rooms
     room = await rooms.open(project_id, client)
     sender = asyncio.create_task(client.pump())
+    watcher = asyncio.create_task(_watch(ws, client, project_id, web.recheck_seconds))
     try:
         client.push(protocol.step1(room.doc.get_state()))
         if (presence := room.awareness_message()) is not None:
@@ -115,9 +117,10 @@ async def collab(ws: WebSocket, project_id: str) -> None:
             with contextlib.suppress(Exception):
                 await ws.close(1002, str(exc)[:100])
     finally:
-        sender.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await sender
+        for task in (watcher, sender):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
         await rooms.close(room, client)
 
 
@@ -132,6 +135,18 @@ async def _recheck(ws: WebSocket, client: Client, project_id: str) -> None:
     if who is None or who[1] is None:
         raise _Revoked(4401 if who is None else 4403)
     client.role = who[1]
+
+
+async def _watch(ws: WebSocket, client: Client, project_id: str, every: float) -> None:
+    """Close a socket that only reads once its session ends or its membership goes: writes are
+    re-checked in `_serve`, this covers a client that never writes."""
+    while client.closing is None:
+        await asyncio.sleep(max(every, 0.1))
+        who = await run_in_threadpool(_who, ws, project_id)
+        if who is None or who[1] is None:
+            client.kick(4401 if who is None else 4403, "session ended or membership removed")
+            return
+        client.role = who[1]
 
 
 async def _serve(ws: WebSocket, client: Client, room: Room, rooms: Rooms, web: WebSettings) -> None:
