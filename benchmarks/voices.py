@@ -210,6 +210,14 @@ def write(report: dict, args: argparse.Namespace) -> None:
             f"(goal ≥ 2×) and {voiced / base if base else float('inf'):.2f}× the baseline "
             f"(goal ≥ 1.5×)."
         )
+    generated = [n for name, (_, n, _) in totals.items() if "ceiling" not in name]
+    if generated and min(generated) < 100:
+        lines += [
+            "",
+            f"Caution: with {min(generated)} generated lines per condition one line is "
+            f"{1 / min(generated):.0%} of accuracy; differences of a few lines are not "
+            "significant. The run was sized down to fit the shared machine.",
+        ]
     lines += [
         "",
         "Per play (identified/lines/copied):",
