@@ -37,7 +37,22 @@ def write_atomic(
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    _sync_dir(target.parent)
     return target
+
+
+def _sync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX: the directory entry is data of its own). Not
+    possible on Windows, where opening a directory fails; there the rename is left as it is."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def backup(path: str | os.PathLike[str]) -> Path | None:
