@@ -120,17 +120,26 @@ def test_yes_no_grammar(default_backend):
     assert {r.text for r in results} <= {"YES", "NO"}
 
 
-def test_batch_equals_one_at_a_time_and_respects_seeds(default_backend):
+def test_batch_is_repeatable_and_keeps_requests_apart(default_backend):
+    # Batched text is not compared with one-at-a-time text: llama.cpp runs other kernels for a
+    # batch than for one sequence on some CPUs, and a near-tie then samples another token (an
+    # SSE/AVX-only build differed after 12 words where the AVX-512 build agreed). What holds on
+    # any CPU: the same batch gives the same texts, seeds differ, each answer is its request's.
     topics = ["a lighthouse", "a train robbery", "a wedding", "a submarine"]
     requests = [
         chat(f"One sentence about {t}.", max_tokens=20, seed=i) for i, t in enumerate(topics)
     ]
     batched = default_backend.batch(requests)
     assert [r.text for r in default_backend.batch(requests)] == [r.text for r in batched]
-    singles = [complete(default_backend, r) for r in requests]
-    assert [r.text for r in batched] == [r.text for r in singles]
-    assert [r.usage.output_tokens for r in batched] == [r.usage.output_tokens for r in singles]
     assert len({r.text for r in batched}) == 4
+    assert all(0 < r.usage.output_tokens <= 20 for r in batched)
+    tags = ["LIGHT", "TRAIN", "RING", "DEEP"]  # a grammar per request fixes its first word
+    tagged = [
+        chat(f"One line about {t}.", max_tokens=8, seed=i, grammar=f'root ::= "{tag}:" [a-z ]+')
+        for i, (t, tag) in enumerate(zip(topics, tags, strict=True))
+    ]
+    answers = default_backend.batch(tagged)
+    assert [a.text.split(":")[0] for a in answers] == tags
 
 
 def test_batch_with_more_requests_than_slots(default_backend):
@@ -210,7 +219,8 @@ def test_unified_kv_pool_batches_and_reuses_prefix():
         system = "You write film noir. " * 20
         requests = [chat(f"Line {i}.", system=system, max_tokens=6, seed=i) for i in range(5)]
         batched = backend.batch(requests)  # 5 requests through 3 slots
-        assert [r.text for r in batched] == [complete(backend, r).text for r in requests]
+        assert [r.text for r in backend.batch(requests)] == [r.text for r in batched]
+        assert len({r.text for r in batched}) > 1 and all(r.text for r in batched)
         assert batched[4].usage.cached_tokens >= len(backend.tokenize(system))
     finally:
         backend.close()
