@@ -199,6 +199,7 @@ def lora(max_steps: int | None, n_eval: int, overrides: dict[str, str]) -> dict[
         "train_wall_seconds": result.seconds,
         "train_cpu_seconds": result.cpu_seconds,
         "step_cpu_seconds": result.step_cpu_seconds,
+        "peak_rss_mb": result.peak_rss_mb,
         "cpu_seconds_total": cpu_seconds() - cpu0,
         "torch_threads": torch.get_num_threads(),
         "load": {"start": load0, "trained": load_trained, "end": os.getloadavg()[0]},
@@ -325,7 +326,9 @@ def _lora_section(lr: dict) -> list[str]:
         f"min wall. Whole benchmark incl. corpus build, export and generation: "
         f"{lr['cpu_seconds_total'] / 60:.1f} min CPU, {lr['wall_seconds'] / 60:.1f} min wall. "
         f"Load average: {load.get('start', 0):.1f} at the start, {load.get('trained', 0):.1f} "
-        f"after training, {load.get('end', 0):.1f} at the end.",
+        f"after training, {load.get('end', 0):.1f} at the end. Peak resident memory of the "
+        f"process after training (model loading included): "
+        + (f"{lr['peak_rss_mb']:,.0f} MB." if "peak_rss_mb" in lr else "not recorded."),
         "",
         "| measure | base (bundled Q4_1) | fine-tuned (q8_0) |",
         "|---|---|---|",
