@@ -77,13 +77,15 @@ def runs(text: str, *, keep_hidden: bool = True) -> list[Run]:
                     out.append(("\n", 0))
                 for segment in _segments(line):
                     out += _emphasis(segment)
-    merged: list[Run] = []
+    # Neighbours of one style joined once at the end (adding to the last run each time would
+    # copy it again and again: quadratic in a long paragraph of one style).
+    merged: list[tuple[list[str], int]] = []
     for piece_text, flags in out:
         if merged and merged[-1][1] == flags:
-            merged[-1] = (merged[-1][0] + piece_text, flags)
+            merged[-1][0].append(piece_text)
         elif piece_text:
-            merged.append((piece_text, flags))
-    return merged
+            merged.append(([piece_text], flags))
+    return [("".join(pieces), flags) for pieces, flags in merged]
 
 
 def visible(text: str) -> str:
