@@ -107,3 +107,15 @@ def test_diff_lines_stand_alone_without_a_final_newline(project):
     owner.put(f"/api/projects/{pid}/script", content=b"Mara waits. And waits.")
     diff = owner.get(f"/api/projects/{pid}/versions/{vid}/diff").json()["diff"]
     assert "-Mara waits.\n+Mara waits. And waits.\n" in diff
+
+
+def test_scripts_over_the_character_limit_are_refused(project, monkeypatch):
+    owner, pid = project
+    monkeypatch.setenv("WRITERSROOM_MAX_SCRIPT_CHARS", "40")
+    refused = owner.put(f"/api/projects/{pid}/script", content=SCENE.encode())
+    assert refused.status_code == 422 and "WRITERSROOM_MAX_SCRIPT_CHARS" in refused.text
+    assert owner.get(f"/api/projects/{pid}/script").text == ""  # nothing was half-imported
+    pages = owner.post(f"/api/projects/{pid}/pages", json={"fountain": SCENE})
+    assert pages.status_code == 413
+    monkeypatch.delenv("WRITERSROOM_MAX_SCRIPT_CHARS")
+    assert owner.put(f"/api/projects/{pid}/script", content=SCENE.encode()).status_code == 204

@@ -9,6 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from writersroom.errors import FormatError
 from writersroom.screenplay import fountain, io
+from writersroom.screenplay.limits import Limits, check_script
 from writersroom.web.deps import EditorAccess, JobsDep, MemberAccess, RoomsDep, SettingsDep
 from writersroom.web.pagebreaks import pagination
 from writersroom.web.schemas import ExportFormat, PageBreak, PagesPublic, PagesRequest
@@ -86,6 +87,7 @@ async def import_script(
     data = await read_body(request, web.upload_limit)
     try:
         text = await jobs.run(to_fountain, data, format or sniff(data))
+        check_script(text, Limits.from_env())
     except FormatError as exc:
         raise HTTPException(422, str(exc)) from exc
     await rooms.transact(access.project.id, lambda doc: replace_text(doc, text))
@@ -95,6 +97,10 @@ async def import_script(
 @router.post("/pages", response_model=PagesPublic)
 async def pages(body: PagesRequest, access: MemberAccess) -> PagesPublic:
     """Page count and the offsets where pages start, as writersroom's paginator lays them out."""
+    try:
+        check_script(body.fountain, Limits.from_env())
+    except FormatError as exc:
+        raise HTTPException(413, str(exc)) from exc
     result = await run_in_threadpool(pagination, body.fountain)
     breaks = [PageBreak(page=p, offset=o) for p, o in result.breaks]
     return PagesPublic(pages=result.pages, breaks=breaks)
