@@ -155,8 +155,10 @@ def server(tmp_path: Path) -> Iterator[Server]:
     srv.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    # Module scope, not session: Playwright's sync API keeps an event loop running on the main
+    # thread while it is open, and every later test that calls asyncio.run() would fail.
     need(importlib.util.find_spec("playwright"), "Playwright for Python is not installed")
     found = shutil.which(CHROMIUM) or Path(CHROMIUM).exists()
     need(found, f"{CHROMIUM} is missing (apt install chromium)")
