@@ -1,12 +1,13 @@
-"""Measured in Chromium on a long script (Big Fish, about 128 pages, from ../shared): it opens
-in under 2 s, and a keystroke shows on screen in under 50 ms (p95) while another user types in
-the same script; the page count follows. Skips (also under CI) when ../shared is absent."""
+"""Chromium on a long script (Big Fish, about 128 pages, from ../shared): it opens, keystrokes
+show while another user types in the same script, both users' text lands, and the page count
+follows. The open time and keystroke latency are printed and recorded as test properties;
+benchmarks/web_browser.py turns them into figures. Skips (also under CI) when ../shared is
+absent."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import statistics
 from pathlib import Path
 
@@ -103,11 +104,6 @@ def test_big_fish_opens_fast_and_keystrokes_show_fast(server, open_room, yclient
     )
     assert editor_text(page).endswith("Will types a line while Ben types at the top.")
     assert 120 <= pages <= 135
-    # The timing goals hold on a machine that is not overloaded; on one running more work than
-    # it has cores, the browser waits for CPU and the figures measure the queue, not the app.
-    load, cores = os.getloadavg()[0], os.cpu_count() or 1
-    measured = f"open {opened_ms:.0f} ms, keystroke p95 {p95:.1f} ms"
-    if load > 1.5 * cores:
-        pytest.skip(f"load {load:.1f} on {cores} cores: timing goals not checked ({measured})")
-    assert opened_ms < 2000, measured
-    assert p95 < 50, measured
+    # The timing goals (open < 2 s, keystroke p95 < 50 ms) are measured, not asserted: timings
+    # depend on the machine and its load. benchmarks/web_browser.py runs this scenario and
+    # records the figures in benchmarks/results/web_browser.md.
