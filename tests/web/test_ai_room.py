@@ -139,3 +139,40 @@ def test_continue_and_rewrite_on_the_default_model(serve_app, web):
         assert "\n" not in rew["text"]  # a rewrite inside a line stays on it (grammar)
         stored = http_a.get(f"/api/projects/{pid}/script").text
         assert stored == SCENE.replace(selected, rew["text"])
+
+
+def test_draft_from_a_logline_on_the_default_model(serve_app, web):
+    """The story engine drafts on the real bundled model through the web route: the job's
+    progress and the bible reach a connected client, and the screenplay arrives as one pending
+    suggestion while the script stays as it was."""
+    with _room(serve_app, web) as (url, _app, pid, clients):
+        http, cookie = clients["a@example.com"]
+
+        async def scenario() -> tuple[dict, dict, dict, str]:
+            a = _client(url, pid, cookie)
+            await a.connect()
+            logline = "A lighthouse keeper finds a message in a bottle addressed to her."
+            asked = await asyncio.to_thread(
+                http.post, f"/api/projects/{pid}/ai/draft", json={"logline": logline, "scenes": 1}
+            )
+            assert asked.status_code == 200, asked.text
+            jid = asked.json()["job"]
+
+            def job() -> dict:
+                return entry_of(shared_map(a.doc, "jobs").get(jid))
+
+            await _until(lambda: job().get("status") in ("done", "failed"), timeout=900.0)
+            done = job()
+            bible = shared_map(a.doc, "bible").to_py()
+            offered = _suggestion(a, done.get("suggestion", "")) if done.get("suggestion") else {}
+            text = text_of(a.doc)
+            await a.close()
+            return done, bible, offered, text
+
+        done, bible, offered, text = asyncio.run(scenario())
+        assert done["status"] == "done", done
+        assert bible.get("characters") and bible.get("scenes"), sorted(bible)
+        assert offered["status"] == "pending" and offered["kind"] == "replace", offered
+        assert offered["author"] == "ai:default"
+        assert "INT." in offered["text"] or "EXT." in offered["text"]
+        assert text == SCENE  # nothing lands in the script until someone accepts

@@ -107,15 +107,15 @@ async def collab(ws: WebSocket, project_id: str) -> None:
         await _serve(ws, client, room, rooms, web)
     except _Revoked as exc:
         await ws.close(exc.code, "session ended or membership removed")
-    except Exception:  # the store failed (Rooms._break closed the room): tell the client
-        log.exception("websocket of %s in %s failed", client.email, project_id)
-        with contextlib.suppress(Exception):
-            await ws.close(1011, "server error: reconnect")
-    except (WebSocketDisconnect, protocol.ProtocolError) as exc:
+    except (WebSocketDisconnect, protocol.ProtocolError) as exc:  # before Exception: both are
         if isinstance(exc, protocol.ProtocolError):
             log.info("closing %s: %s", client.email, exc)
             with contextlib.suppress(Exception):
                 await ws.close(1002, str(exc)[:100])
+    except Exception:  # the store failed (Rooms._break closed the room): tell the client
+        log.exception("websocket of %s in %s failed", client.email, project_id)
+        with contextlib.suppress(Exception):
+            await ws.close(1011, "server error: reconnect")
     finally:
         for task in (watcher, sender):
             task.cancel()
