@@ -23,39 +23,39 @@ from dataclasses import dataclass, field, replace
 
 @dataclass(frozen=True)
 class TitleField:
-    key: str            # "Title", "Credit", "Author", "Draft date", ... as written
-    value: str          # several values (indented lines) are joined with "\n"
+    key: str  # "Title", "Credit", "Author", "Draft date", ... as written
+    value: str  # several values (indented lines) are joined with "\n"
 
 
 @dataclass(frozen=True)
 class SceneHeading:
-    text: str                    # "INT. DINER - NIGHT" (without the forcing dot or the #number#)
-    number: str | None = None    # "12A" from "#12A#"
+    text: str  # "INT. DINER - NIGHT" (without the forcing dot or the #number#)
+    number: str | None = None  # "12A" from "#12A#"
     revision: str | None = field(default=None, kw_only=True, repr=False)  # RevisionSet.id
 
 
 @dataclass(frozen=True)
 class Action:
-    text: str                    # may hold newlines; leading spaces are kept
-    centered: bool = False       # ">THE END<"
+    text: str  # may hold newlines; leading spaces are kept
+    centered: bool = False  # ">THE END<"
     revision: str | None = field(default=None, kw_only=True, repr=False)  # RevisionSet.id
 
 
 @dataclass(frozen=True)
 class Parenthetical:
-    text: str                    # with its parentheses: "(beat)"
+    text: str  # with its parentheses: "(beat)"
 
 
-Line = str | Parenthetical       # a dialogue paragraph (may hold newlines) or a parenthetical
+Line = str | Parenthetical  # a dialogue paragraph (may hold newlines) or a parenthetical
 
 
 @dataclass(frozen=True)
 class Dialogue:
-    speaker: str                          # the cue without extension: "STEEL"
+    speaker: str  # the cue without extension: "STEEL"
     lines: tuple[Line, ...] = ()
     # cue == f"{speaker} ({extension})": "V.O.", or "V.O.) (CONT'D" for stacked extensions
     extension: str | None = None
-    dual: bool = False                    # the second speaker of a dual-dialogue pair
+    dual: bool = False  # the second speaker of a dual-dialogue pair
     revision: str | None = field(default=None, kw_only=True, repr=False)  # RevisionSet.id
 
     @property
@@ -65,20 +65,20 @@ class Dialogue:
 
 @dataclass(frozen=True)
 class Lyrics:
-    text: str                    # without the leading "~"; may hold newlines
+    text: str  # without the leading "~"; may hold newlines
     revision: str | None = field(default=None, kw_only=True, repr=False)  # RevisionSet.id
 
 
 @dataclass(frozen=True)
 class Transition:
-    text: str                    # "CUT TO:" (without a forcing ">")
+    text: str  # "CUT TO:" (without a forcing ">")
     revision: str | None = field(default=None, kw_only=True, repr=False)  # RevisionSet.id
 
 
 @dataclass(frozen=True)
 class Section:
     text: str
-    depth: int = 1               # number of "#"
+    depth: int = 1  # number of "#"
 
 
 @dataclass(frozen=True)
@@ -88,12 +88,12 @@ class Synopsis:
 
 @dataclass(frozen=True)
 class Note:
-    text: str                    # a note paragraph on its own ("[[...]]" stripped)
+    text: str  # a note paragraph on its own ("[[...]]" stripped)
 
 
 @dataclass(frozen=True)
 class Boneyard:
-    text: str                    # a "/* ... */" block on its own; never printed
+    text: str  # a "/* ... */" block on its own; never printed
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,15 @@ class PageBreak:
 
 
 Element = (
-    SceneHeading | Action | Dialogue | Lyrics | Transition | Section | Synopsis | Note | Boneyard
+    SceneHeading
+    | Action
+    | Dialogue
+    | Lyrics
+    | Transition
+    | Section
+    | Synopsis
+    | Note
+    | Boneyard
     | PageBreak
 )
 
@@ -145,20 +153,20 @@ class Screenplay:
 class RevisionSet:
     """One round of revisions, as Final Draft keeps them: "Blue Revision", blue, 2026-12-04."""
 
-    id: str                      # Final Draft's Revision ID: "1", "2", ...
-    name: str                    # "Blue Revision"
-    color: str = "Blue"          # a colour name (White, Blue, Pink, ...) or "#RRGGBB"
-    date: str = ""               # ISO date of the round, "" when unknown
-    mark: str = "*"              # the margin mark
+    id: str  # Final Draft's Revision ID: "1", "2", ...
+    name: str  # "Blue Revision"
+    color: str = "Blue"  # a colour name (White, Blue, Pink, ...) or "#RRGGBB"
+    date: str = ""  # ISO date of the round, "" when unknown
+    mark: str = "*"  # the margin mark
 
 
 @dataclass(frozen=True)
 class Change:
     """A tracked change not yet accepted or rejected: elements[at:at + size] replaced `before`."""
 
-    id: str                      # "2.5": the revision set's id, then a number
-    revision: str                # the RevisionSet.id it belongs to
-    op: str                      # "rename_character", "cut_scene", "rewrite_dialogue", ...
-    at: int                      # index in Screenplay.elements of the first new element
-    size: int                    # how many elements from `at` the change put there (0: a cut)
+    id: str  # "2.5": the revision set's id, then a number
+    revision: str  # the RevisionSet.id it belongs to
+    op: str  # "rename_character", "cut_scene", "rewrite_dialogue", ...
+    at: int  # index in Screenplay.elements of the first new element
+    size: int  # how many elements from `at` the change put there (0: a cut)
     before: tuple[Element, ...] = ()  # the elements it replaced, as they were
