@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from writersroom.cli import cli
@@ -74,3 +75,26 @@ def test_refuses_to_overwrite_the_input(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "input is never overwritten" in result.stderr
     assert source.read_text(encoding="utf-8") == SCRIPT
+
+
+def test_a_revised_fountain_file_keeps_its_marks_in_every_format(tmp_path: Path) -> None:
+    from writersroom.revise import store
+    from writersroom.revise.ops import Operation, apply
+    from writersroom.revise.tracking import new_revision_set, track
+
+    doc = fountain.parse(SCRIPT)
+    after = apply(list(doc.elements), Operation("set_time", scene=1, value="DAY"))
+    revised = track(doc, [("set_time", after)], new_revision_set(doc, date="2026-12-04"))
+    source = store.save(revised, tmp_path / "rain2.fountain")
+    assert "writersroom-revisions" in source.read_text(encoding="utf-8")
+    for suffix in (".fdx", ".json", ".fountain"):
+        target = tmp_path / f"out{suffix}"
+        assert run("convert", str(source), str(target)).exit_code == 0
+        back = store.load(target)
+        assert back.changes == revised.changes and back.revisions == revised.revisions
+        assert back.elements == revised.elements  # the marks too
+    assert run("convert", str(source), str(tmp_path / "out.pdf")).exit_code == 0
+    pdfplumber = pytest.importorskip("pdfplumber")
+    with pdfplumber.open(tmp_path / "out.pdf") as pdf:
+        text = pdf.pages[-1].extract_text()
+    assert "*" in text and "Blue Revision (2026-12-04)" in text

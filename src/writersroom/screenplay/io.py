@@ -8,7 +8,9 @@
 Reading never modifies the input. Text formats are decoded as UTF-8 (a BOM is fine, UTF-16 with
 a BOM too; other 8-bit text falls back to Windows-1252); a file that looks binary, is empty where
 the format needs content, or is larger than `MAX_BYTES` gives a FormatError naming the file.
-Saving writes through a temporary file and a rename (`files.write_atomic`); when the target
+A Fountain file keeps revision marks and tracked changes in a block at its end
+(`revision_block`): reading applies it, writing adds it, so every format carries them. Saving
+writes through a temporary file and a rename (`files.write_atomic`); when the target
 already exists with different contents, the old version is kept first (`files.backup`).
 """
 
@@ -25,6 +27,7 @@ from writersroom import files
 from writersroom.errors import FormatError, one_line
 from writersroom.screenplay import fdx, fountain, html, jsonformat
 from writersroom.screenplay.model import Screenplay
+from writersroom.screenplay.revision_block import embed, extract
 
 __all__ = ["FORMATS", "MAX_BYTES", "Format", "dumps", "format_for", "load", "loads", "save"]
 
@@ -57,7 +60,11 @@ def _text(data: bytes, what: str) -> str:
 
 
 def _read_fountain(data: bytes) -> Screenplay:
-    return fountain.parse(_text(data, "Fountain"))
+    return extract(fountain.parse(_text(data, "Fountain")))
+
+
+def _write_fountain(doc: Screenplay) -> str:
+    return fountain.render(embed(doc))
 
 
 def _read_json(data: bytes) -> Screenplay:
@@ -84,7 +91,7 @@ def _write_pdf(doc: Screenplay) -> bytes:
 
 
 FORMATS: dict[str, Format] = {
-    "fountain": Format("fountain", (".fountain", ".spmd", ".txt"), _read_fountain, fountain.render),
+    "fountain": Format("fountain", (".fountain", ".spmd", ".txt"), _read_fountain, _write_fountain),
     "fdx": Format("fdx", (".fdx",), _read_fdx, fdx.render),
     "json": Format("json", (".json",), _read_json, jsonformat.render),
     "html": Format("html", (".html", ".htm"), None, html.render),
