@@ -89,3 +89,51 @@ def test_style_learn_and_compare(tmp_path):
     assert data["similarity"] > 0 and "dialogue_ratio" in data["features"]
     text = run("style", "compare", str(HARBOUR), "--style", str(tmp_path / "s.json")).stdout
     assert text.startswith("Delta ")
+
+
+MARK = "Reference pages (imitate their style):"
+RAIN = Path(__file__).parents[1] / "revise" / "rain.fountain"
+
+
+def _story_fake():
+    import importlib.util
+
+    path = Path(__file__).parents[1] / "story" / "fakestory.py"
+    spec = importlib.util.spec_from_file_location("fakestory", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.StoryFake()
+
+
+def test_new_and_regenerate_take_a_style(monkeypatch, tmp_path):
+    fake = _story_fake()
+    monkeypatch.setattr("writersroom.cli.story.open_backend", lambda *args: fake)
+    run("style", "learn", str(HARBOUR), "--out", str(tmp_path / "s.json"))
+    out = tmp_path / "p"
+    common = ["--no-stream", "--style", str(tmp_path / "s.json")]
+    run("new", "A keeper.", "--out", str(out), "--scenes", "2", "--characters", "2", *common)
+    assert sum(MARK in r.messages[-1].content for r in fake.requests) >= 2
+    before = len(fake.requests)
+    run("regenerate", str(out), "drafts", "2", *common)
+    assert all(MARK in r.messages[-1].content for r in fake.requests[before:])
+    before = len(fake.requests)
+    run("resume", str(out), *common)  # nothing missing: no calls
+    assert len(fake.requests) == before
+    result = run("regenerate", str(out), "drafts", "2", "--style", str(tmp_path / "no"), code=2)
+    assert "does not exist" in result.output
+
+
+def test_revise_takes_a_style(monkeypatch, tmp_path):
+    from writersroom.llm.fake import FakeBackend
+
+    fake = FakeBackend(["make_angrier JOE", "Coffee, now!"] * 4)
+    monkeypatch.setattr("writersroom.cli.revise.get_backend", lambda *args: fake)
+    run("style", "learn", str(HARBOUR), "--out", str(tmp_path / "s.json"))
+    args = ["revise", str(RAIN), "make Joe angrier", "--scene", "2", "--out"]
+    run(*args, str(tmp_path / "r.fountain"), "--style", str(tmp_path / "s.json"))
+    rewrites = [r for r in fake.requests if "Rewrite JOE's line" in r.messages[-1].content]
+    assert rewrites and all(MARK in r.messages[-1].content for r in rewrites)
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    result = run(*args, str(tmp_path / "r2.fountain"), "--style", str(bad), code=1)
+    assert "not a style file" in result.output

@@ -46,3 +46,49 @@ def test_styled_dialogue_on_the_real_model(default_backend, tmp_path):
 def test_unknown_characters_are_refused(default_backend):
     with pytest.raises(ProjectError, match="the speakers are: CAPTAIN REEVE, JEEVES, MILO"):
         voice.dialogue(HARBOUR, ["NEMO"], "x", backend=default_backend)
+
+
+class Recording:
+    """The real backend, with every request kept (to see what the style added)."""
+
+    def __init__(self, backend):
+        self.backend, self.name, self.requests = backend, backend.name, []
+
+    def stream(self, request):
+        self.requests.append(request)
+        return self.backend.stream(request)
+
+
+MARK = "Reference pages (imitate their style):"
+
+
+def test_styled_scene_redraft_on_the_real_model(default_backend, story_project, tmp_path):
+    import shutil
+
+    from writersroom import story
+    from writersroom.story.project import Project
+
+    style = voice.learn_style([HARBOUR], tmp_path / "harbour.json")
+    copy = tmp_path / "project"
+    shutil.copytree(story_project, copy)
+    model = Recording(default_backend)
+    changed = story.regenerate(copy, "drafts", "1", backend=model, style=style)
+    assert changed == ["drafts/1"]
+    assert model.requests and all(MARK in r.messages[-1].content for r in model.requests)
+    bible = Project.open(copy).bible()
+    speakers = {b.speaker for b in bible.drafts[1].blocks if b.type == "dialogue"}
+    assert speakers <= set(bible.cues)
+    assert (copy / "screenplay.fountain").exists()
+
+
+def test_styled_revise_on_the_real_model(default_backend, tmp_path):
+    from writersroom.revise import reject, revise
+    from writersroom.screenplay import fountain
+
+    doc = fountain.parse((Path(__file__).parents[1] / "revise" / "rain.fountain").read_text())
+    model = Recording(default_backend)
+    style = voice.learn_style([HARBOUR])
+    out = revise(doc, "make Joe angrier in scene 2", model, scope={2}, style=style, seed=1)
+    rewrites = [r for r in model.requests if "Rewrite JOE's line" in r.messages[-1].content]
+    assert rewrites and all(MARK in r.messages[-1].content for r in rewrites)
+    assert reject(out) == doc

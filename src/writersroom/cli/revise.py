@@ -18,6 +18,7 @@ from writersroom.revise import api
 from writersroom.revise.continuity import to_data
 from writersroom.revise.store import load, save
 from writersroom.revise.tracking import describe
+from writersroom.voice.style import Style
 
 
 class _OnFirstUse:
@@ -61,6 +62,12 @@ def _changes_json(doc_changes: list[dict[str, object]]) -> str:
 @click.option("-m", "--model", "spec", help="Model name or spec (default: the default model).")
 @click.option("--date", help="Date of the revision set (default: today).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Sampling seed.")
+@click.option(
+    "--style",
+    "style_path",
+    type=click.Path(exists=True),
+    help="Write new lines and beats in this style (from `writersroom style learn`).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
 @click.pass_obj
 def revise(
@@ -74,6 +81,7 @@ def revise(
     spec: str | None,
     date: str | None,
     seed: int,
+    style_path: str | None,
     as_json: bool,
 ) -> None:
     """Revise IN as INSTRUCTION asks and write OUT with the changes tracked.
@@ -92,7 +100,10 @@ def revise(
     if fix:
         out = api.fix(doc, list(words), date=date)
     else:
-        out = api.revise(doc, " ".join(words), backend, scope=scope, date=date, seed=seed)
+        style = Style.load(style_path) if style_path else None
+        out = api.revise(
+            doc, " ".join(words), backend, scope=scope, date=date, seed=seed, style=style
+        )
     save(out, target)
     views = describe(out)
     if as_json:

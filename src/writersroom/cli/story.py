@@ -89,6 +89,12 @@ _scorer = click.option(
     help="How the best of several takes is chosen (--takes, and redrafts).",
 )
 _no_stream = click.option("--no-stream", is_flag=True, help="Show progress lines only.")
+_style = click.option(
+    "--style",
+    "style",
+    type=click.Path(exists=True, path_type=Path),
+    help="Draft the scenes in this style (a file or folder from `writersroom style learn`).",
+)
 _project_dir = click.argument(
     "project_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path)
 )
@@ -139,6 +145,7 @@ _project_dir = click.argument(
 @click.option("--genre", default="", help="Genre, e.g. thriller.")
 @click.option("--tone", default="", help="Tone, e.g. bleak, playful.")
 @click.option("--author", default="", help="Author on the title page.")
+@_style
 @_scorer
 @_no_stream
 @click.pass_obj
@@ -158,6 +165,7 @@ def new(
     genre: str,
     tone: str,
     author: str,
+    style: Path | None,
     scorer: str,
     no_stream: bool,
 ) -> None:
@@ -183,6 +191,7 @@ def new(
         model=spec or settings.default_model,
         listener=Progress(stream=not no_stream),
         scorer=pick_scorer(scorer),
+        style=style,
     )
     click.echo(str(out / "screenplay.fountain"))
 
@@ -259,6 +268,7 @@ def edit(
 )
 @_model
 @_base_url
+@_style
 @_scorer
 @_no_stream
 @click.pass_obj
@@ -271,6 +281,7 @@ def regenerate(
     more: bool,
     spec: str | None,
     base_url: str | None,
+    style: Path | None,
     scorer: str,
     no_stream: bool,
 ) -> None:
@@ -291,6 +302,7 @@ def regenerate(
         more=more,
         listener=Progress(stream=not no_stream),
         scorer=pick_scorer(scorer),
+        style=style,
     )
     click.echo("regenerated: " + (", ".join(changed) or "nothing"))
 
@@ -299,6 +311,7 @@ def regenerate(
 @_project_dir
 @_model
 @_base_url
+@_style
 @_scorer
 @_no_stream
 @click.pass_obj
@@ -307,6 +320,7 @@ def resume(
     project_dir: Path,
     spec: str | None,
     base_url: str | None,
+    style: Path | None,
     scorer: str,
     no_stream: bool,
 ) -> None:
@@ -320,6 +334,7 @@ def resume(
         backend=backend,
         listener=Progress(stream=not no_stream),
         scorer=pick_scorer(scorer),
+        style=style,
     )
     click.echo(str(project_dir / "screenplay.fountain"))
 

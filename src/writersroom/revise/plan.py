@@ -27,6 +27,8 @@ from writersroom.screenplay.model import Dialogue, Element, Screenplay
 from writersroom.screenplay.views import characters, parse_heading, scenes
 from writersroom.story.forms import literal, parse_form
 from writersroom.story.prompt import Prompt
+from writersroom.voice.conditioning import styled_request
+from writersroom.voice.style import Style
 
 __all__ = [
     "candidates",
@@ -308,19 +310,21 @@ def run_plan(
     date: str | None = None,
     label: str = "",
     seed: int = 0,
+    style: Style | None = None,
 ) -> Screenplay:
-    """`doc` with `operations` applied as tracked changes of a new revision set."""
+    """`doc` with `operations` applied as tracked changes of a new revision set; what the
+    model writes (rewritten lines, beats) is in `style` when given."""
     elements: list[Element] = list(doc.elements)
     steps: list[tuple[str, list[Element]]] = []
 
     def rewrite(scene: str, speaker: str, line: str, direction: str) -> str:
         assert backend is not None, "a rewrite needs a model"
-        return rewrite_line(backend, scene, speaker, line, direction, seed=seed)
+        return rewrite_line(backend, scene, speaker, line, direction, seed=seed, style=style)
 
     for op in operations:
         if op.op == "insert_beat" and not op.value:
             assert backend is not None, "writing a beat needs a model"
-            op = replace(op, value=write_beat(backend, doc, op, seed=seed))
+            op = replace(op, value=write_beat(backend, doc, op, seed=seed, style=style))
         if op.op == "move_scene":  # as a cut, then an insertion: the moved scene is marked
             steps.append((op.op, apply(elements, replace(op, op="cut_scene"), scope)))
         elements = apply(elements, op, scope, rewrite)
@@ -337,10 +341,12 @@ def revise(
     scope: set[int] | None = None,
     date: str | None = None,
     seed: int = 0,
+    style: Style | None = None,
 ) -> Screenplay:
-    """`doc` revised as `instruction` asks, the changes tracked in a new revision set."""
+    """`doc` revised as `instruction` asks, the changes tracked in a new revision set; new
+    text (rewritten lines, beats) is written in `style` when given."""
     operations = plan(doc, instruction, backend, scope=scope, seed=seed)
-    return run_plan(doc, operations, backend, scope=scope, date=date, seed=seed)
+    return run_plan(doc, operations, backend, scope=scope, date=date, seed=seed, style=style)
 
 
 # --- free text: the model writes, the scene is its context -----------------------------------
@@ -348,7 +354,14 @@ _SAID = "said ::= [A-Z\"'] [^\\n.!?:]{1,110} [.!?] [\"']?"
 
 
 def rewrite_line(
-    backend: Backend, scene: str, speaker: str, line: str, direction: str, *, seed: int = 0
+    backend: Backend,
+    scene: str,
+    speaker: str,
+    line: str,
+    direction: str,
+    *,
+    seed: int = 0,
+    style: Style | None = None,
 ) -> str:
     """One line of dialogue rewritten in `direction`; the old line when the answer is empty."""
     request = REWRITE.request(
@@ -363,11 +376,14 @@ def rewrite_line(
             "seed": seed,
         },
     )
+    request = styled_request(request, style, query=f"{speaker}: {line}")
     text = " ".join(complete(backend, request).text.split())
     return text or line
 
 
-def write_beat(backend: Backend, doc: Screenplay, op: Operation, *, seed: int = 0) -> str:
+def write_beat(
+    backend: Backend, doc: Screenplay, op: Operation, *, seed: int = 0, style: Style | None = None
+) -> str:
     """One action paragraph for the scene `op` names, as its request asks."""
     scene = next((s for s in scenes(doc) if s.number == op.scene), None)
     context = ""
@@ -384,4 +400,5 @@ def write_beat(backend: Backend, doc: Screenplay, op: Operation, *, seed: int = 
             "seed": seed,
         },
     )
+    request = styled_request(request, style, query=op.request or context[-300:])
     return " ".join(complete(backend, request).text.split()) or "A moment passes."

@@ -26,8 +26,14 @@ from writersroom.story.project import Options, Project
 from writersroom.story.scoring import Scorer, simple_score
 from writersroom.story.structures import DEFAULT_STRUCTURE, get_structure
 from writersroom.story.types import Logline
+from writersroom.voice.style import Style
 
 Path_ = str | Path
+
+
+def _style(style: Style | Path_ | None) -> Style | None:
+    """A style, or the style file (or `style learn --adapter` folder) at a path."""
+    return Style.load(style) if isinstance(style, str | Path) else style
 
 
 def new(
@@ -49,9 +55,12 @@ def new(
     model: str = "default",
     listener: Listener | None = None,
     scorer: Scorer = simple_score,
+    style: Style | Path_ | None = None,
 ) -> Project:
     """Start a project in `out` and develop it into a screenplay (out/screenplay.fountain,
-    .pdf, .fdx). An interrupted run is continued with `resume(out)`."""
+    .pdf, .fdx), the scenes in `style` when given (a Style or a `style learn` file). An
+    interrupted run is continued with `resume(out)` (give the style again)."""
+    style = _style(style)  # a bad style file fails before the project is made
     if not logline.strip():
         raise ProjectError("the logline is empty: say what the story is about")
     if min(scenes, characters, takes, concurrency, scene_blocks) < 1 or locations < 0:
@@ -75,7 +84,7 @@ def new(
         get_structure(structure),
         options,
     )
-    pipeline.develop(project, backend, listener=listener, scorer=scorer)
+    pipeline.develop(project, backend, listener=listener, scorer=scorer, style=style)
     return project
 
 
@@ -85,10 +94,11 @@ def resume(
     backend: Backend,
     listener: Listener | None = None,
     scorer: Scorer = simple_score,
+    style: Style | Path_ | None = None,
 ) -> Project:
     """Make whatever is missing (after an interruption), leaving finished and edited work."""
     project = Project.open(project_dir)
-    pipeline.develop(project, backend, listener=listener, scorer=scorer)
+    pipeline.develop(project, backend, listener=listener, scorer=scorer, style=_style(style))
     return project
 
 
@@ -135,11 +145,21 @@ def regenerate(
     more: bool = False,
     listener: Listener | None = None,
     scorer: Scorer = simple_score,
+    style: Style | Path_ | None = None,
 ) -> list[str]:
-    """New takes with new seeds (see pipeline.regenerate). Returns the keys that changed."""
+    """New takes with new seeds (see pipeline.regenerate); scenes in `style` when given.
+    Returns the keys that changed."""
     project = Project.open(project_dir)
     return pipeline.regenerate(
-        project, backend, level, item, stale=stale, more=more, listener=listener, scorer=scorer
+        project,
+        backend,
+        level,
+        item,
+        stale=stale,
+        more=more,
+        listener=listener,
+        scorer=scorer,
+        style=_style(style),
     )
 
 

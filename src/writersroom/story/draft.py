@@ -30,6 +30,8 @@ from writersroom.story.types import (
     SceneOutline,
     Title,
 )
+from writersroom.voice.conditioning import styled_request
+from writersroom.voice.style import Style
 
 PROMPT = Prompt.load("draft")
 CONTINUE_PROMPT = Prompt.load("continue")
@@ -57,6 +59,7 @@ class SceneContext:
     previous: tuple[str, ...] = ()  # last lines of the previous scene, when drafted
     shape: SceneShape = field(default_factory=SceneShape)
     voices: tuple[str, ...] = ()  # measured voices of the present characters (voice.cast)
+    style: Style | None = None  # a writer's style to imitate (`--style`, voice.conditioning)
 
     @property
     def number(self) -> int:
@@ -111,7 +114,7 @@ def scene_request(ctx: SceneContext, *, seed: int | None = None) -> Request:
     place = ctx.location.name if ctx.location else ctx.outline.location
     if ctx.location and ctx.location.description:
         place += f", {clip(ctx.location.description, 120)}"
-    return PROMPT.request(
+    request = PROMPT.request(
         title=ctx.title.text if ctx.title else "(untitled)",
         logline=ctx.logline.text,
         cast=_cast(ctx),
@@ -123,11 +126,12 @@ def scene_request(ctx: SceneContext, *, seed: int | None = None) -> Request:
         purpose=ctx.outline.purpose or clip(ctx.beat, 160),
         options=_options(ctx, seed),
     )
+    return styled_request(request, ctx.style, query=ctx.outline.summary)
 
 
 def continue_request(ctx: SceneContext, draft: SceneDraft, *, seed: int | None = None) -> Request:
     text = format_scene_text(draft.blocks[-6:]).strip()
-    return CONTINUE_PROMPT.request(
+    request = CONTINUE_PROMPT.request(
         title=ctx.title.text if ctx.title else "(untitled)",
         logline=ctx.logline.text,
         cast=_cast(ctx),
@@ -137,6 +141,7 @@ def continue_request(ctx: SceneContext, draft: SceneDraft, *, seed: int | None =
         text=text,
         options=_options(ctx, seed, continuation=True),
     )
+    return styled_request(request, ctx.style, query=ctx.outline.summary)
 
 
 def parse_draft(text: str, ctx: SceneContext, *, truncated: bool = False) -> SceneDraft:

@@ -24,6 +24,7 @@ from writersroom.story.scenes import plan
 from writersroom.story.scenetext import tail_lines
 from writersroom.story.table import LEVELS
 from writersroom.voice.cast import voice_notes
+from writersroom.voice.style import Style
 
 __all__ = [  # what pipeline, the CLI and the benchmarks use from here
     "Event",
@@ -47,7 +48,9 @@ def make_level(run: Run, key: str, round_: int, bible: Bible) -> Made:
     return _MAKERS[key](run, round_, bible)
 
 
-def scene_context(bible: Bible, number: int, *, blocks: int = 10) -> SceneContext:
+def scene_context(
+    bible: Bible, number: int, *, blocks: int = 10, style: Style | None = None
+) -> SceneContext:
     """What the writer of scene `number` sees, from the bible as it is now."""
     assert bible.scenes and bible.characters is not None, "draft after planning"
     by_number = {s.number: s for s in bible.scenes}
@@ -68,6 +71,7 @@ def scene_context(bible: Bible, number: int, *, blocks: int = 10) -> SceneContex
         previous=tuple(tail_lines(previous.blocks)) if previous else (),
         shape=SceneShape(min_blocks=min(7, blocks), max_blocks=max(2, blocks)),
         voices=voice_notes(present, bible.drafts, scene=number),
+        style=style,
     )
 
 

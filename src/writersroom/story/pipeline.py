@@ -40,6 +40,7 @@ from writersroom.story.project import Bible, Project, draft_key, level_of
 from writersroom.story.scenetext import format_scene_text
 from writersroom.story.scoring import Scorer, simple_score
 from writersroom.story.table import LEVELS, Key
+from writersroom.voice.style import Style
 
 
 def develop(
@@ -49,11 +50,13 @@ def develop(
     listener: Listener | None = None,
     scorer: Scorer = simple_score,
     export: bool = True,
+    style: Style | None = None,
 ) -> Bible:
     """Make every missing item in order, committing each before the next; then write the
-    screenplay files. Finished items, hand edits and locks are left alone."""
+    screenplay files. Finished items, hand edits and locks are left alone. `style`: scenes
+    are drafted in that writer's style (voice.conditioning)."""
     project.sync()
-    run = Run(project, backend, listener)
+    run = Run(project, backend, listener, style=style)
     for key in PLAN:
         if project.read(key) is None:
             _make(run, key, missing_only=True)
@@ -157,7 +160,7 @@ def _draft_wave(
     project, opts = run.project, run.opts
     conflicts = []
     bible = project.bible()
-    contexts = [scene_context(bible, n, blocks=opts.scene_blocks) for n in part]
+    contexts = [scene_context(bible, n, blocks=opts.scene_blocks, style=run.style) for n in part]
     others = [d for n, d in bible.drafts.items() if n not in part]
     round_of = {n: rounds.get(n, project.round_of(draft_key(n))) for n in part}
     run.emit("start", "drafts", "scenes " + ", ".join(map(str, part)))
@@ -240,12 +243,13 @@ def regenerate(
     more: bool = False,
     listener: Listener | None = None,
     scorer: Scorer = simple_score,
+    style: Style | None = None,
 ) -> list[str]:
     """Make items anew with new seeds: a level, one item of it (`item`), only what is stale
     (`stale`), or one more character/location or more of a scene (`more`). Locked items are
-    never touched. Returns the keys that changed."""
+    never touched; scenes are drafted in `style` when given. Returns the keys that changed."""
     project.sync()
-    run = Run(project, backend, listener)
+    run = Run(project, backend, listener, style=style)
     if stale:
         changed = _regenerate_stale(run, scorer)
     elif level is None:
@@ -391,7 +395,7 @@ def _continue(run: Run, level: str, item: str | None) -> list[str]:
     with project.claim([key]):
         base, bible = project.version(key), project.bible()
         current = bible.drafts.get(int(ident)) or current
-        ctx = scene_context(bible, int(ident), blocks=run.opts.scene_blocks)
+        ctx = scene_context(bible, int(ident), blocks=run.opts.scene_blocks, style=run.style)
         take = continue_scene(
             ctx, current, run.backend, seed=run.seed(key + "+", project.next_round(key), 0)
         )

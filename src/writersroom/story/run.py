@@ -21,6 +21,7 @@ from writersroom.llm.base import Backend, Completion, Delta, Request, collect
 
 if TYPE_CHECKING:
     from writersroom.story.project import Options, Project
+    from writersroom.voice.style import Style
 
 T = TypeVar("T")
 
@@ -44,6 +45,7 @@ class Run:
     backend: Backend
     listener: Listener | None = None
     options: Options | None = None  # this run's options when not the project's stored ones
+    style: Style | None = None  # a writer's style for scene drafting (`--style`)
 
     @property
     def opts(self) -> Options:
