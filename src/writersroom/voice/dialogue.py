@@ -14,9 +14,13 @@ Two strategies, measured against each other in benchmarks/voices.py:
   `grammar.exchange_grammar` fixes the cue of each turn (so the order is kept and no one else
   speaks).
 
-Without voices (`Spec.voices` empty) the same prompts carry names only: the baseline. A `Style`
-adds its habits to the system prompt and replaces the worked example with the reference passages
-nearest the situation (`exemplars.nearest`), posed in the same format, so the model imitates them.
+Without voices (`Spec.voices` empty) the same prompts carry names only: the baseline. With
+voices, an actor's prompt poses the character's own example lines as its worked examples (the
+model has just "said" them), and `Spec.candidates` > 1 draws that many takes of each turn (of each
+exchange) and keeps the one whose lines fit their speaker's profile best against the rest of the
+cast (`rerank.margin`: best-of-N by the profile, no model). A `Style` adds its habits to the
+system prompt and poses the reference passages nearest the situation (`exemplars.nearest`) as
+worked examples in the same format, so the model imitates them.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from writersroom.voice.cast import Cast, speech_of_lines
 from writersroom.voice.exemplars import nearest
 from writersroom.voice.grammar import exchange_grammar, turn_grammar
 from writersroom.voice.profile import Voice, describe
+from writersroom.voice.rerank import best_line, margin
 from writersroom.voice.style import Style
 
 Strategy = Literal["actors", "exchange"]
@@ -55,6 +60,7 @@ _EXAMPLE_VOICES = {
     "NINA PARK": ("fast and loud; exclaims often", "Rosa! You are a genius with butter!"),
 }
 _BLANKS = re.compile(r"\n{3,}")
+OWN_SHOTS = 3  # example lines of the speaking character posed as worked examples (actors)
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,11 @@ class Spec:
     style: Style | None = None
     before: tuple[Turn, ...] = ()  # the scene so far
     seed: int | None = None
+    candidates: int = 1  # takes of each turn (exchange); the one that fits the voices best is kept
+    cast: Cast | None = None  # every voice, for reranking against the rest of the cast
+
+    def rivals(self) -> Cast:
+        return self.cast or Cast(tuple(self.voices.values()))
 
     @classmethod
     def make(
@@ -94,6 +105,7 @@ class Spec:
         cues = [v.name if v else cue_of(c) for c, v in zip(characters, found, strict=True)]
         voices = {v.name: v for v in found if v is not None} if voiced else {}
         order = tuple(cues[i % len(cues)] for i in range(lines))
+        options.setdefault("cast", cast if voiced else None)
         return cls(order=order, situation=" ".join(situation.split()), voices=voices, **options)
 
 
@@ -210,6 +222,11 @@ def actor_request(spec: Spec, before: Sequence[Turn], cue: str, seed: int | None
         )
         for p in _passages(spec)
     ]
+    if voice and voice.examples:  # the character's own lines, as if just said
+        pairs += [
+            (f"Character: {cue}\nSituation: earlier in the story.\nWhat does {cue} say next?", x)
+            for x in voice.examples[:OWN_SHOTS]
+        ]
     sentences, chars = _shape(voice, spec.style)
     return Request(
         messages=_with_examples(messages, pairs),
@@ -294,35 +311,60 @@ def write_many(
 ) -> list[Exchange]:
     """Write several exchanges; each round of calls goes to the engine as one batch."""
     if strategy == "exchange":
-        requests = [exchange_request(s) for s in specs]
-        answers = complete_many(backend, requests)
-        return [
-            Exchange(tuple(_keep(turns_of(c.text), s)), strategy, (r,), (c.text,))
-            for s, r, c in zip(specs, requests, answers, strict=True)
-        ]
+        return _write_exchanges(specs, backend)
     turns: list[list[Turn]] = [[] for _ in specs]
     asked: list[list[Request]] = [[] for _ in specs]
     texts: list[list[str]] = [[] for _ in specs]
     for i in range(max((len(s.order) for s in specs), default=0)):
-        jobs = [(k, s) for k, s in enumerate(specs) if i < len(s.order)]
+        jobs = [(k, s, n) for k, s in enumerate(specs) if i < len(s.order) for n in _takes(s)]
         requests = [
-            actor_request(s, [*s.before, *turns[k]], s.order[i], _seed(s.seed, i)) for k, s in jobs
+            actor_request(s, [*s.before, *turns[k]], s.order[i], _seed(s.seed, i, n))
+            for k, s, n in jobs
         ]
         done: list[Completion] = complete_many(backend, requests)
-        for (k, s), request, completion in zip(jobs, requests, done, strict=True):
-            asked[k].append(request)
-            texts[k].append(completion.text)
+        takes: dict[int, list[tuple[Request, str, Turn | None]]] = {}
+        for (k, s, _), request, completion in zip(jobs, requests, done, strict=True):
             turn = parse_speech(completion.text, s.order[i])
-            if turn is not None:
-                turns[k].append(turn)
+            takes.setdefault(k, []).append((request, completion.text, turn))
+        for k, options in takes.items():
+            usable = [o for o in options if o[2] is not None] or options[:1]
+            cue, rivals = specs[k].order[i], specs[k].rivals()
+            best = usable[best_line([(o[2].text if o[2] else "") for o in usable], cue, rivals)]
+            asked[k].append(best[0])
+            texts[k].append(best[1])
+            if best[2] is not None:
+                turns[k].append(best[2])
     return [
         Exchange(tuple(t), strategy, tuple(a), tuple(x))
         for t, a, x in zip(turns, asked, texts, strict=True)
     ]
 
 
-def _seed(seed: int | None, turn: int) -> int | None:
-    return None if seed is None else seed * 1000 + turn
+def _takes(spec: Spec) -> range:
+    return range(max(1, spec.candidates if spec.voices else 1))
+
+
+def _seed(seed: int | None, turn: int, take: int = 0) -> int | None:
+    """The seed of a turn's take (take 0 keeps the seed a single draw has)."""
+    return None if seed is None else seed * 1000 + turn + 100_003 * take
+
+
+def _write_exchanges(specs: Sequence[Spec], backend: Backend) -> list[Exchange]:
+    """One call per take of each exchange; the take whose lines fit their speakers best."""
+    jobs = [(k, s, n) for k, s in enumerate(specs) for n in _takes(s)]
+    requests = [
+        exchange_request(s if n == 0 or s.seed is None else replace(s, seed=s.seed + 100_003 * n))
+        for _, s, n in jobs
+    ]
+    answers = complete_many(backend, requests)
+    best: dict[int, tuple[float, Exchange]] = {}
+    for (k, s, _), r, c in zip(jobs, requests, answers, strict=True):
+        turns = tuple(_keep(turns_of(c.text), s))
+        fit = sum(margin(t.text, t.character, s.rivals()) for t in turns) if s.voices else 0.0
+        fit -= 100.0 * (len(s.order) - len(turns))  # a short exchange loses to a full one
+        if k not in best or fit > best[k][0]:
+            best[k] = (fit, Exchange(turns, "exchange", (r,), (c.text,)))
+    return [best[k][1] for k in range(len(specs))]
 
 
 def _keep(turns: list[Turn], spec: Spec) -> list[Turn]:
