@@ -28,9 +28,42 @@ def _where(report: SceneReport, prose: bool) -> str:
     return f"Scene {report.index + 1} (p. {report.page})"
 
 
+MAX_LOGIC_NOTES = 3        # more flagged breaks than this become one whole-script note
+
+
+def _continuity(scenes: Sequence[SceneText], i: int) -> str:
+    """What changes at scene `i` from the scene before: place and time, who speaks."""
+    if not 0 < i < len(scenes):
+        return "check who is present and what has been established."
+    before, here = scenes[i - 1], scenes[i]
+    parts = []
+    if here.heading and before.heading and here.heading != before.heading:
+        parts.append(f"it cuts from {before.heading} to {here.heading}")
+    new = [n for n in dict.fromkeys(name for name, _ in here.speeches)
+           if n not in {name for name, _ in before.speeches}]
+    gone = [n for n in dict.fromkeys(name for name, _ in before.speeches)
+            if n not in {name for name, _ in here.speeches}]
+    if new:
+        parts.append(f"{', '.join(new[:3])} speak{'s' if len(new) == 1 else ''} here, not before")
+    if gone:
+        parts.append(f"{', '.join(gone[:3])} no longer speak{'s' if len(gone) == 1 else ''}")
+    if not parts:
+        return "check who is present and what has been established."
+    return "; ".join(parts) + ": make the jump (a flashback, a time cut) clear on the page."
+
+
 def from_judgments(judgments: Sequence[Judgment], reports: Sequence[SceneReport],
-                   prose: bool) -> list[Suggestion]:
+                   prose: bool, scenes: Sequence[SceneText] = ()) -> list[Suggestion]:
     out = []
+    breaks = [j for j in judgments if j.question == "logic" and j.label == "yes"]
+    if len(breaks) > MAX_LOGIC_NOTES:
+        # a judge that flags this many scenes is flagging the style (flashbacks, cross-cutting),
+        # not a break; one note says so instead of repeating itself per scene
+        named = ", ".join(str(j.scene + 1) for j in breaks[:8] if j.scene is not None)
+        out.append(Suggestion("Whole script", f"{len(breaks)} scene changes read as possible "
+                              f"continuity breaks (scenes {named}); if they are flashbacks or "
+                              "time cuts, mark them in the headings (FLASHBACK, a year).",
+                              "coherence"))
     for j in judgments:
         where = _where(reports[j.scene], prose) if j.scene is not None else j.where
         if j.question == "goal" and j.label == "no":
@@ -41,10 +74,10 @@ def from_judgments(judgments: Sequence[Judgment], reports: Sequence[SceneReport]
             out.append(Suggestion(where, "Nothing changes by the end; give the scene a turn "
                                   "(a decision, a discovery, a reversal) or cut it.", "structure",
                                   j.scene))
-        elif j.question == "logic" and j.label == "yes":
-            out.append(Suggestion(where, "Possible continuity break with what came before; check "
-                                  "who is present and what has been established.", "coherence",
-                                  j.scene))
+        elif j.question == "logic" and j.label == "yes" and len(breaks) <= MAX_LOGIC_NOTES:
+            scene = j.scene if j.scene is not None else -1
+            out.append(Suggestion(where, "Possible continuity break with what came before: "
+                                  + _continuity(scenes, scene), "coherence", j.scene))
     return out
 
 
@@ -139,7 +172,7 @@ def suggestions(
     prose: bool,
 ) -> tuple[Suggestion, ...]:
     """All notes, those for the weakest criteria first, at most LIMIT."""
-    notes = from_judgments(judgments, reports, prose) + from_scenes(scenes, reports, prose)
+    notes = from_judgments(judgments, reports, prose, scenes) + from_scenes(scenes, reports, prose)
     if not prose:
         notes += from_cast(cast, signals, reports) + from_structure(signals)
     notes.sort(key=lambda s: (scores.get(s.criterion, 3.0), s.scene if s.scene is not None else -1))
