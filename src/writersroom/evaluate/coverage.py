@@ -27,6 +27,7 @@ from writersroom.evaluate.records import (
     Coverage,
     Judgment,
     SceneReport,
+    Verdict,
 )
 from writersroom.evaluate.script import SceneText
 from writersroom.evaluate.suggest import suggestions
@@ -214,6 +215,40 @@ def _spans(doc: Screenplay, units: Sequence[SceneText]) -> tuple[int, list[tuple
     return max(1, len(numbered)), spans
 
 
+def draft_problems(units: Sequence[SceneText]) -> list[str]:
+    """What the story engine's own checks flag in a draft, at rates a produced script does not
+    reach (Big Fish repeats one line and has two speakers who say their own name once): a scene
+    with no words, speeches said again verbatim (2+, and 5 % of all), a speaker whose lines
+    open with their own name (2+, and a fifth of their lines). Such a script is never
+    recommended."""
+    found = [f"Scene {u.index + 1} is empty" for u in units
+             if u.heading and len(u.prose.split()) < 3]
+    said: set[str] = set()
+    repeats: list[str] = []
+    own: dict[str, list[bool]] = {}
+    for u in units:
+        for name, speech in u.speeches:
+            tokens = textsig.words(speech)
+            key = " ".join(tokens)
+            if len(tokens) >= 3 and key in said:
+                repeats.append(f"Scene {u.index + 1}, {name}: \"{speech[:40]}\"")
+            said.add(key)
+            cue = textsig.words(name)[:1]
+            own.setdefault(name, []).append(bool(tokens and cue and tokens[0] == cue[0]))
+    speeches = sum(len(v) for v in own.values())
+    if len(repeats) >= 2 and len(repeats) >= 0.05 * speeches:
+        found.append(f"{len(repeats)} speeches repeat earlier ones verbatim ({repeats[0]})")
+    for name, flags in own.items():
+        if sum(flags) >= 2 and sum(flags) >= 0.2 * len(flags):
+            found.append(f"{name} opens {sum(flags)} of {len(flags)} lines with their own name")
+    return found
+
+
+def _capped(overall: float, problems: Sequence[str]) -> Verdict:
+    decided = verdict(overall)
+    return "Consider" if problems and decided == "Recommend" else decided
+
+
 def evaluate_screenplay(
     doc: Screenplay, premise: str = "", *, tools: Tools | None = None, title: str | None = None
 ) -> Coverage:
@@ -265,9 +300,12 @@ def evaluate_screenplay(
     scores.update(grid.grid_scores(signals))
     scores["overall"] = _overall(scores, screenplay=True)
     reports = _reports(units, measured, spans, acts, tension)
+    problems = draft_problems(units)
+    signals["draft_problems"] = float(len(problems))
+    notes = [*notes, *(f"never recommended: {p}" for p in problems[:5])]
     return Coverage(
         kind="screenplay", title=title, premise=premise, scores=scores,
-        verdict=verdict(scores["overall"]), signals=_rounded(signals),
+        verdict=_capped(scores["overall"], problems), signals=_rounded(signals),
         logline=premise, synopsis=_synopsis(units), scenes=reports, characters=tuple(cast),
         acts=shares, judgments=tuple(judgments),
         suggestions=suggestions(scores, signals, units, reports, cast, judgments, prose=False),
