@@ -484,6 +484,10 @@ def figures(results: dict[str, Result]) -> dict[str, float]:
         )
         if lines:
             out["pagination.lines"] = sum(r.get("lines_matched", 0) for r in refs) / lines
+    own = results.get("pagination", {}).get("own_settings") or []
+    if refs or own:  # every script with Final Draft's page count, within one page of it
+        near = [abs(r["pages"] - r["pages_expected"]) <= 1 for r in [*refs, *own]]
+        out["pagination.within_one_page"] = sum(near) / len(near)
     probes = results.get("pagination", {}).get("probes") or []
     if probes:
         out["pagination.probes"] = sum(bool(p.get("passed")) for p in probes) / len(probes)
@@ -525,6 +529,11 @@ def _print_pagination(result: Result) -> None:
             f"    {ref['name']:24} {ref.get('source', ''):8} pages {ref.get('pages')}/"
             f"{ref.get('pages_expected')}  page breaks {ref.get('breaks_matched')}/"
             f"{ref.get('breaks_total')} ({100 * (ref.get('break_parity') or 0):.1f}%)"
+        )
+    for ref in result.get("own_settings", []):
+        print(
+            f"    {ref['name']:24} fdx      pages {ref['pages']}/{ref['pages_expected']}  "
+            f"(the FDX's own element settings{'' if ref['own_layout'] else ': the defaults'})"
         )
     probes = result.get("probes", [])
     if probes:

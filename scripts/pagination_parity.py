@@ -28,6 +28,7 @@ import json
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -73,10 +74,12 @@ def run(shared_dir: str | Path | None = None) -> dict[str, Any]:
     ]
     probes = [_probe(d) for d in sorted((base / "fd-probes").iterdir()) if d.is_dir()]
     active = [p for p in probes if p["status"] == "active"]
+    own = [_own_settings(pdf) for pdf in sorted((base / "fdx-import").glob("*-reference.pdf"))]
     return {
         "available": True,
         "references": references,
         "probes": probes,
+        "own_settings": own,
         "summary": {
             "references": len(references),
             "page_counts_matched": sum(r["pages"] == r["pages_expected"] for r in references),
@@ -119,7 +122,9 @@ def _reference(case: Path) -> list[dict[str, Any]]:
         if not path.exists():
             continue
         doc = read(path.read_text(encoding="utf-8"))
-        layout = PageLayout(scene_numbers="both" if _numbered(doc) else "none")
+        layout = replace(  # an FDX's own layout, when it asks for one
+            doc.layout or PageLayout(), scene_numbers="both" if _numbered(doc) else "none"
+        )
         pages = paginate(doc, layout)
         result = _compare(case.name, source, doc, pages, canonical, pdf_pages)
         if printed is not None:  # body pages: title pages differ by design
@@ -127,6 +132,25 @@ def _reference(case: Path) -> list[dict[str, Any]]:
             result.update(_line_parity(pages[skip:], printed[skip:]))
         results.append(result)
     return results
+
+
+def _own_settings(reference: Path) -> dict[str, Any]:
+    """An FDX with its own element settings (fdx-import/NAME.fdx) paginated in the layout it
+    asks for, against the page count of Final Draft's PDF of it (NAME-reference.pdf)."""
+    from writersroom.screenplay import fdx
+    from writersroom.screenplay.pdf_import import _text_layer
+
+    name = reference.name.removesuffix("-reference.pdf")
+    doc = fdx.parse((reference.parent / f"{name}.fdx").read_bytes())
+    pages = len(paginate(doc))
+    expected = len(_text_layer(reference.read_bytes())[0])
+    return {
+        "name": name,
+        "own_layout": doc.layout is not None,
+        "pages": pages,
+        "pages_expected": expected,
+        "within_one": abs(pages - expected) <= 1,
+    }
 
 
 def _printed_lines(data: bytes) -> list[dict[int, str]]:
@@ -411,6 +435,10 @@ def report(result: dict[str, Any]) -> str:
                 f"({miss['expected_fragment']}), we start with {miss['got']} "
                 f"({miss['got_fragment']})"
             )
+    out += ["", "FDX files with their own element settings (fdx-import, Final Draft's PDF)"]
+    for r in result.get("own_settings", []):
+        mark = "ok  " if r["within_one"] else "FAIL"
+        out.append(f"  {mark} {r['name']:44} pages {r['pages']}/{r['pages_expected']}")
     out += ["", "Dialogue-split probes (fd-probes)"]
     for p in result["probes"]:
         mark = "ok  " if p["passed"] else "FAIL"

@@ -111,6 +111,7 @@ def test_pagination_figures_are_shares():
         "pagination.min_first_lines": 0.75,
         "pagination.lines": 240 / 244,
         "pagination.probes": 0.5,
+        "pagination.within_one_page": 1.0,
     }
 
 
@@ -125,6 +126,7 @@ def test_the_committed_floors_cover_every_suite():
         "pagination.min_first_lines",
         "pagination.lines",
         "pagination.probes",
+        "pagination.within_one_page",
     }
 
 

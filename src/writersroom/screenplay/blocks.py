@@ -135,6 +135,9 @@ class Para:
         if span is None:
             self._wrapped, self._wrapping = True, None  # let the generators go
             return False
+        if self.style.spacing > 1 and self._spans:  # double spacing: empty lines between
+            end = self._spans[-1][1]
+            self._spans.extend([(end, end)] * (self.style.spacing - 1))
         self._spans.append(span)
         return True
 

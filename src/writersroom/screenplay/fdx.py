@@ -40,6 +40,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from writersroom.errors import FormatError
 from writersroom.screenplay import jsonformat, markup
+from writersroom.screenplay.fdx_settings import Look, paragraph_look, read_layout, settings_xml
 from writersroom.screenplay.fdx_title import read_title_page, title_paragraphs
 from writersroom.screenplay.model import (
     Action,
@@ -95,7 +96,7 @@ def parse_with_warnings(xml: str | bytes) -> tuple[Screenplay, list[str]]:
     types read as Action, ...). Raises FormatError for input that is not FDX."""
     root = _root(xml)
     warnings: list[str] = []
-    reader = _Reader(warnings)
+    reader = _Reader(warnings, paragraph_look(root))
     content = root.find("Content")
     if content is None:
         raise FormatError("not a Final Draft script: <FinalDraft> has no <Content>")
@@ -112,7 +113,9 @@ def parse_with_warnings(xml: str | bytes) -> tuple[Screenplay, list[str]]:
     title = root.find("TitlePage/Content")
     fields = read_title_page(_title_lines(title)) if title is not None else ()
     revisions, changes = _read_revisions(root, reader.out)
-    doc = Screenplay(fields, tuple(reader.out), revisions=revisions, changes=changes)
+    doc = Screenplay(
+        fields, tuple(reader.out), revisions=revisions, changes=changes, layout=read_layout(root)
+    )
     return doc, warnings
 
 
@@ -160,9 +163,10 @@ def _root(xml: str | bytes) -> ET.Element:
 class _Reader:
     """Turns the flat paragraph list into elements, grouping speeches."""
 
-    def __init__(self, warnings: list[str]) -> None:
+    def __init__(self, warnings: list[str], looks: dict[str, Look]) -> None:
         self.out: list[Element] = []
         self.warnings = warnings
+        self.looks = looks  # how the types read as Action are printed
         self.cue: tuple[str, str | None, bool] | None = None
         self.lines: list[Line] = []
         self.mark: str | None = None  # the speech's revision mark
@@ -193,7 +197,14 @@ class _Reader:
             self.flush()
             self.out.extend(notes)  # a note on a paragraph of its own
             return
-        text = _clean(runs_to_markup(_runs(texts)))
+        look = self.looks.get(kind)
+        runs = _runs(texts)
+        if look is not None and kind != "Action" and "".join(t for t, _ in runs).strip():
+            runs = [(t, f | look.flags) for t, f in runs]  # New Act: underlined, ...
+            if look.new_page and self.out and p.get("StartsNewPage") is None:
+                self.flush()
+                self.out.append(PageBreak())
+        text = _clean(runs_to_markup(runs))
         text += "".join(f"[[{n.text}]]" for n in notes if isinstance(n, Note))
         mark = _revision_id(texts)
         if kind == "Character":
@@ -229,7 +240,11 @@ class _Reader:
                 return Section(text.strip(" "), int(kind[8:]))
         if kind not in _QUIET_ACTION:
             self.warnings.append(f"paragraph {number}: unknown type {kind!r} read as Action")
-        return Action(text, centered=p.get("Alignment") == "Center")
+        look = self.looks.get(kind)
+        centered = p.get("Alignment") == "Center" or (
+            p.get("Alignment") is None and kind != "Action" and look is not None and look.centered
+        )
+        return Action(text, centered=centered)
 
 
 def _runs(texts: list[ET.Element]) -> list[tuple[str, int]]:
@@ -420,7 +435,8 @@ def render(doc: Screenplay) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="no" ?>\n'
         '<FinalDraft DocumentType="Script" Template="No" Version="4">\n'
-        f"  <Content>\n{''.join(body)}  </Content>\n{title}{_SETTINGS}{_revisions_xml(doc)}"
+        f"  <Content>\n{''.join(body)}  </Content>\n{title}{settings_xml(doc.layout)}{_SETTINGS}"
+        f"{_revisions_xml(doc)}"
         "</FinalDraft>\n"
     )
 
@@ -575,42 +591,8 @@ def _xml_text(text: str) -> str:
     return _INVALID_XML.sub("\ufffd", text)
 
 
-def _element_settings(
-    kind: str,
-    style: str,
-    left: str,
-    right: str,
-    before: int,
-    align: str = "Left",
-    first: str = "0.00",
-) -> str:
-    return (
-        f'  <ElementSettings Type="{kind}">\n'
-        f'    <FontSpec Font="Courier Prime" Size="12" Style="{style}"/>\n'
-        f'    <ParagraphSpec Alignment="{align}" FirstIndent="{first}" Leading="Regular" '
-        f'LeftIndent="{left}" RightIndent="{right}" SpaceBefore="{before}" Spacing="1" '
-        f'StartsNewPage="No"/>\n'
-        f"  </ElementSettings>\n"
-    )
-
-
-# Final Draft 11's own values (docs/formats.md §3, from Big Fish's FDX).
-_SETTINGS = "".join(
-    [
-        _element_settings("General", "", "1.50", "7.50", 0),
-        _element_settings("Scene Heading", "AllCaps", "1.50", "7.50", 24),
-        _element_settings("Action", "", "1.50", "7.50", 12),
-        _element_settings("Character", "AllCaps", "3.50", "7.25", 12),
-        _element_settings("Parenthetical", "", "3.00", "5.50", 0, first="-0.10"),
-        _element_settings("Dialogue", "", "2.50", "6.00", 0),
-        _element_settings("Transition", "AllCaps", "5.50", "7.10", 12, align="Right"),
-        _element_settings("Shot", "AllCaps", "1.50", "7.50", 12),
-        _element_settings("Lyric", "Italic", "2.50", "7.38", 0),
-    ]
-) + (
-    '  <PageLayout BottomMargin="72" FooterMargin="36" HeaderMargin="36" TopMargin="72">\n'
-    '    <PageSize Height="11.00" Width="8.50"/>\n'
-    "  </PageLayout>\n"
+# What follows the element settings: Final Draft 11's continueds and scene-number options.
+_SETTINGS = (
     "  <MoresAndContinueds>\n"
     '    <FontSpec Font="Courier Prime" Size="12" Style=""/>\n'
     '    <DialogueBreaks AutomaticCharacterContinueds="Yes" BottomOfPage="Yes" '

@@ -50,6 +50,7 @@ class ElementStyle:
     bold: bool = False
     italic: bool = False
     underline: bool = False
+    spacing: int = 1  # body lines each printed line takes (2: double-spaced, as in multicam)
 
 
 @dataclass(frozen=True)

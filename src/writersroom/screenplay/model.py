@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from writersroom.screenplay.layout import PageLayout
+
 
 @dataclass(frozen=True)
 class TitleField:
@@ -136,6 +138,10 @@ class Screenplay:
     elements: tuple[Element, ...] = field(default_factory=tuple)
     revisions: tuple[RevisionSet, ...] = field(default=(), kw_only=True)
     changes: tuple[Change, ...] = field(default=(), kw_only=True)
+    # The page layout the file asks for (an FDX's own ElementSettings and PageLayout, when
+    # they differ from Final Draft 11's defaults); None: PageLayout(). Pagination and PDF use
+    # it unless a layout is given.
+    layout: PageLayout | None = field(default=None, kw_only=True, repr=False)
 
     def title_value(self, key: str) -> str | None:
         """The value of a title-page key, compared case-insensitively."""

@@ -9,7 +9,11 @@ The rules are Final Draft 11's (docs/formats.md §4, fitted to its PDFs):
   2 lines of dialogue or parenthetical on each page; `(MORE)` goes under the top half and
   `NAME (CONT'D)` above the bottom half, both outside the body lines (they cost nothing);
 * dual dialogue is printed side by side and never split; `===` starts a new page; the title
-  page is a page of its own and carries no number.
+  page is a page of its own and carries no number;
+* a last page that would hold only empty paragraphs is not printed (Final Draft's PDF of
+  fdx-import/title-page-cast-page ends without one);
+* a paragraph styled with `spacing` 2 (double-spaced) has an empty line after each of its lines
+  but the last.
 
     >>> from writersroom.screenplay.model import Action, Screenplay
     >>> pages = paginate(Screenplay(elements=(Action("Rain."),)))
@@ -222,7 +226,7 @@ def _fits_some(block: Block, room: int, layout: PageLayout) -> bool:
 def paginate(doc: Screenplay, layout: PageLayout | None = None) -> list[Page]:
     """Lay the screenplay out on pages the way Final Draft does. The title page (when the
     document has one) comes first, with number None; script pages are numbered from 1."""
-    layout = layout or PageLayout()
+    layout = layout or doc.layout or PageLayout()
     sheet = _Sheet(layout)
     blocks = build_blocks(doc, layout)
     lines_per_page = layout.body_lines
@@ -233,6 +237,8 @@ def paginate(doc: Screenplay, layout: PageLayout | None = None) -> list[Page]:
         _place(sheet, block, blocks[i + 1 : i + 2], lines_per_page)
     sheet.finish()
     pages = sheet.pages
+    while len(pages) > 1 and not any(ln.text.strip() for ln in pages[-1].body()):
+        pages.pop()  # Final Draft prints no last page of empty paragraphs only
     if layout.scene_numbers != "none":
         pages = [_with_scene_numbers(page, doc.elements, layout) for page in pages]
     title = [

@@ -62,8 +62,9 @@ _bundled: _Fonts | None = None  # Courier Prime, registered once per process
 
 
 def render(doc: Screenplay, out: BinaryIO, layout: PageLayout | None = None) -> None:
-    """Write `doc` as a PDF to the binary stream `out`."""
-    layout = layout or PageLayout()
+    """Write `doc` as a PDF to the binary stream `out` (in `layout`, else the document's own
+    layout, else Final Draft 11's)."""
+    layout = layout or doc.layout or PageLayout()
     render_pages(
         paginate(doc, layout),
         out,

@@ -64,8 +64,9 @@ class Report:
 
 
 def report(doc: Screenplay, layout: PageLayout | None = None) -> Report:
-    """Paginate `doc` (Final Draft's layout unless told otherwise) and gather every report."""
-    layout = layout or PageLayout()
+    """Paginate `doc` (its own layout, else Final Draft's, unless told otherwise) and gather
+    every report."""
+    layout = layout or doc.layout or PageLayout()
     pages = paginate(doc, layout)
     body_pages = [p for p in pages if not p.is_title]
     spans = {span.element: span for span in scene_spans(pages, layout)}
