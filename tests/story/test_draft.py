@@ -112,7 +112,7 @@ def test_scenes_of_one_wave_may_not_repeat_each_other():
     shared = "The storm bends every tree on the cliff toward the sea."
 
     def reply(request):
-        first = shared if request.seed == 0 else f"Rain hammers the glass, take {request.seed}."
+        first = shared if request.seed == 0 else f"The rain hammers the glass, take {request.seed}."
         return first + "\n\n" + GOOD.format(n=request.seed).split("\n\n", 1)[1]
 
     backend = FakeBackend(reply=reply)

@@ -75,7 +75,8 @@ def cast_request(
 
 
 def parse_cast(text: str, *, count: int | None = None) -> list[Character]:
-    """Read the cast, dropping placeholder, example and duplicate names. Pure.
+    """Read the cast, dropping placeholder and example names, names with a doubled word, and
+    names sharing a word with an earlier character's (each name word says one person). Pure.
 
     Raises GenerationError when fewer than min(count, 2) usable characters remain."""
     cast: list[Character] = []
@@ -83,16 +84,16 @@ def parse_cast(text: str, *, count: int | None = None) -> list[Character]:
     for i, record in enumerate(parse_form(text, list(LABELS))):
         name = " ".join(record.get("Name", "").split()).strip(" .,")
         cue = cue_of(name)
-        first = cue.split(" ")[0] if cue else ""
+        words = cue.split()
         if (
             not cue
             or _PLACEHOLDER.match(name)
             or cue in EXAMPLE_NAMES
-            or cue in seen
-            or first in seen
+            or len(set(words)) < len(words)  # "Elena Elena"
+            or any(w in seen for w in words)  # a name word another character has
         ):
             continue
-        seen.update({cue, first})
+        seen.update(words)
         fields = {LABELS[k]: v.strip() for k, v in record.items() if k != "Name"}
         fields.setdefault("role", roles_for(i + 1)[-1])
         cast.append(Character(name=name, **fields))

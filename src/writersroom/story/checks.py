@@ -6,15 +6,20 @@ Kinds: unknown_speaker (a cue outside the bible or not present in the scene), he
 scene heading inside the scene, i.e. another place or time), time_contradiction (action that says
 night in a day scene or the reverse), repeated_block (a paragraph repeated verbatim here or in
 another scene, nearly the same as another here, a short one said three times, or a sentence
-looping), meta_commentary ("Sure, here is the scene", notes about the scene), empty_scene.
-`repair` drops the blocks at fault, for when redrafting did not help.
+looping), meta_commentary ("Sure, here is the scene", notes about the scene), empty_scene,
+self_address (a speaker saying their own name), narrated_speech (a quotation, or "X says," in
+action or in a speech), doubled_name ("Elena Elena"), unknown_name (a capitalized word outside the
+`allowed` ones of `names.capitals`, when given).
+`check_story` looks at a whole screenplay: unused_location, unused_character, and doubled or
+shared names in the cast. `repair` drops the blocks at fault, for when redrafting did not help.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
+from writersroom.story.names import own_names, strangers
 from writersroom.story.types import (
     ActionBlock,
     Block,
@@ -42,6 +47,13 @@ _DAY = re.compile(
 )
 _WORD = re.compile(r"[a-z0-9']+")
 _SENTENCE = re.compile(r"[^.!?]+[.!?]?")
+_QUOTE = re.compile(r"[\"“”]")
+_SAYS = re.compile(
+    r"\b(says|said|asks|asked|replies|replied|shouts|shouted|whispers|whispered|tells|told)"
+    r"\s*[,:]",
+    re.I,
+)
+_DOUBLED = re.compile(r"\b([A-Z][a-z]+|[A-Z]{2,}) \1\b")
 _DAYTIME = {"DAY", "MORNING", "NOON", "AFTERNOON"}
 _NIGHTTIME = {"NIGHT", "MIDNIGHT"}
 
@@ -77,10 +89,42 @@ def _repeats(key: str, seen: list[str], elsewhere: set[str]) -> bool:
     )
 
 
+def _speech_issues(block: Block, i: int, allowed: Collection[str] | None) -> list[Issue]:
+    """A speaker naming themselves, narrated speech, doubled and unknown names."""
+    text = block_text(block)
+    issues = []
+    if isinstance(block, DialogueBlock):
+        own = own_names(block.speaker) & set(re.findall(r"[A-Za-z]+", text))
+        if own:
+            issues.append(
+                Issue(
+                    kind="self_address",
+                    block=i,
+                    message=f"{block.speaker} says their own name ({', '.join(sorted(own))})",
+                )
+            )
+    if _QUOTE.search(text) or _SAYS.search(text):
+        issues.append(Issue(kind="narrated_speech", block=i, message=text[:60]))
+    if _DOUBLED.search(text):
+        issues.append(Issue(kind="doubled_name", block=i, message=text[:60]))
+    unknown = strangers(text, allowed) if allowed is not None else []
+    if unknown:
+        issues.append(
+            Issue(kind="unknown_name", block=i, message=f"not in the bible: {', '.join(unknown)}")
+        )
+    return issues
+
+
 def check_scene(
-    draft: SceneDraft, outline: SceneOutline, cast: Iterable[str], others: Sequence[SceneDraft] = ()
+    draft: SceneDraft,
+    outline: SceneOutline,
+    cast: Iterable[str],
+    others: Sequence[SceneDraft] = (),
+    *,
+    allowed: Collection[str] | None = None,
 ) -> list[Issue]:
-    """The coherence problems of one drafted scene (empty list: none). Pure."""
+    """The coherence problems of one drafted scene (empty list: none). `allowed`: the
+    capitalized words the scene may use (`names.capitals`); None: names are not checked. Pure."""
     known, present = set(cast), set(outline.characters)
     issues: list[Issue] = []
     words = sum(len(block_text(b).split()) for b in draft.blocks)
@@ -131,9 +175,44 @@ def check_scene(
                         message=f"daylight in a NIGHT scene: {text[:50]}",
                     )
                 )
+        issues += _speech_issues(block, i, allowed)
         if _repeats(key, seen, elsewhere) or _looping(text):
             issues.append(Issue(kind="repeated_block", block=i, message=text[:60]))
         seen.append(key)
+    return issues
+
+
+def check_story(
+    names: Sequence[str],
+    locations: Sequence[str],
+    outlines: Sequence[SceneOutline],
+    drafts: Sequence[SceneDraft],
+) -> list[Issue]:
+    """Problems of a whole screenplay: a planned location no scene uses, a main character who
+    never speaks, a name with a doubled word ("Elena Elena") or a word shared with another
+    character's name ("Javier Ramirez" twice). Pure."""
+    issues = []
+    used = {o.location for o in outlines}
+    issues += [
+        Issue(kind="unused_location", message=f"{loc} is never used")
+        for loc in locations
+        if loc not in used
+    ]
+    speakers = {b.speaker for d in drafts for b in d.blocks if isinstance(b, DialogueBlock)}
+    seen: dict[str, str] = {}
+    for name in names:
+        cue = " ".join(name.upper().split())
+        words = cue.split()
+        if drafts and cue not in speakers:
+            issues.append(Issue(kind="unused_character", message=f"{cue} never speaks"))
+        if len(set(words)) < len(words):
+            issues.append(Issue(kind="doubled_name", message=f"{cue} repeats a word"))
+        for word in set(words):
+            if word in seen:
+                issues.append(
+                    Issue(kind="doubled_name", message=f"{cue} shares {word} with {seen[word]}")
+                )
+            seen.setdefault(word, cue)
     return issues
 
 

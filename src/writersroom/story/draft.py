@@ -17,6 +17,7 @@ from writersroom.llm.base import Backend, Completion, Request, complete, complet
 from writersroom.story.briefs import cast_brief, clip, scenes_brief
 from writersroom.story.checks import check_scene, repair, severity
 from writersroom.story.grammar import SceneShape, scene_grammar
+from writersroom.story.names import capitals
 from writersroom.story.prompt import Prompt
 from writersroom.story.scenetext import format_scene_text, parse_scene_text, resolve_speakers
 from writersroom.story.scoring import Scorer, simple_score
@@ -40,7 +41,7 @@ EXAMPLE = SceneDraft(number=10**6, blocks=tuple(parse_scene_text(PROMPT.turns[-2
 _STOP = ("\n\nINT.", "\n\nEXT.", "\nFADE OUT", "\nTHE END")
 # Issues fixed by dropping the paragraphs at fault instead of redrafting the scene: a looping
 # small model repeats itself in most takes, so redrafts for these mostly cost time.
-REPAIRABLE = frozenset({"repeated_block", "time_contradiction"})
+REPAIRABLE = frozenset({"repeated_block", "time_contradiction", "doubled_name"})
 _ENDINGS = (".", "!", "?", '"', "'", "…", ")", "-")
 
 
@@ -94,8 +95,21 @@ def _options(
         "top_p": 0.95,
         "seed": seed,
         "stop": _STOP,
-        "grammar": scene_grammar(ctx.speakers, shape, continuation=continuation),
+        "grammar": scene_grammar(
+            ctx.speakers, shape, continuation=continuation, allowed=allowed_words(ctx)
+        ),
     }
+
+
+def allowed_words(ctx: SceneContext) -> frozenset[str]:
+    """The capitalized words the scene may use: common words, the bible's names, the words of
+    the title, the logline and the place (`names.capitals`)."""
+    extra = [ctx.logline.text, ctx.outline.heading]
+    if ctx.title:
+        extra.append(ctx.title.text)
+    if ctx.location:
+        extra.append(ctx.location.name)
+    return capitals(ctx.cast, extra=extra)
 
 
 def _cast(ctx: SceneContext) -> str:
@@ -160,7 +174,9 @@ def _take(
     ctx: SceneContext, request: Request, completion: Completion, others: Sequence[SceneDraft]
 ) -> Take:
     draft = parse_draft(completion.text, ctx, truncated=completion.finish_reason == "length")
-    issues = check_scene(draft, ctx.outline, ctx.cast, [*others, EXAMPLE])
+    issues = check_scene(
+        draft, ctx.outline, ctx.cast, [*others, EXAMPLE], allowed=allowed_words(ctx)
+    )
     return Take(draft=draft, issues=tuple(issues), request=request, text=completion.text)
 
 
@@ -178,7 +194,7 @@ def continue_scene(
     done = complete(backend, request)
     more = parse_draft(done.text, ctx, truncated=done.finish_reason == "length")
     longer = draft.model_copy(update={"blocks": draft.blocks + more.blocks})
-    issues = check_scene(longer, ctx.outline, ctx.cast)
+    issues = check_scene(longer, ctx.outline, ctx.cast, allowed=allowed_words(ctx))
     return Take(draft=longer, issues=tuple(issues), request=request, text=done.text)
 
 
@@ -232,11 +248,19 @@ def draft_many(
             winner, score = ranked[0]
             rejected[ctx.number] += [i.kind for t, _ in ranked[1:] for i in t.issues]
             # scenes of one wave must not repeat each other either
-            clash = check_scene(winner.draft, ctx.outline, ctx.cast, [*accepted, EXAMPLE])
+            clash = check_scene(
+                winner.draft,
+                ctx.outline,
+                ctx.cast,
+                [*accepted, EXAMPLE],
+                allowed=allowed_words(ctx),
+            )
             repaired = False
             if clash and all(i.kind in REPAIRABLE for i in clash):
                 fixed = repair(winner.draft, clash)  # cheaper than a redraft, and as good
-                if not check_scene(fixed, ctx.outline, ctx.cast, [*accepted, EXAMPLE]):
+                if not check_scene(
+                    fixed, ctx.outline, ctx.cast, [*accepted, EXAMPLE], allowed=allowed_words(ctx)
+                ):
                     winner, clash, repaired = replace(winner, draft=fixed), [], True
             winner = replace(winner, issues=tuple(clash))
             if not winner.issues:
@@ -257,10 +281,10 @@ def draft_many(
     for ctx in pending:
         take = best[ctx.number]
         fixed = repair(take.draft, take.issues)
-        issues = check_scene(fixed, ctx.outline, ctx.cast, final)
+        issues = check_scene(fixed, ctx.outline, ctx.cast, final, allowed=allowed_words(ctx))
         if issues:  # what repair exposed (e.g. a copy of a block it kept): drop that too
             fixed = repair(fixed, issues)
-            issues = check_scene(fixed, ctx.outline, ctx.cast, final)
+            issues = check_scene(fixed, ctx.outline, ctx.cast, final, allowed=allowed_words(ctx))
         final.append(fixed)
         best[ctx.number] = replace(take, draft=fixed, issues=tuple(issues), repaired=True)
     return {n: replace(t, rejected=tuple(rejected[n])) for n, t in best.items()}

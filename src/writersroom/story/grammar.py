@@ -14,8 +14,10 @@ and a paragraph holds a few of them, so a looping model is cut short.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+
+from writersroom.story.names import COMMON, TEXT_BASE, name_parts, own_names, text_rules
 
 
 @dataclass(frozen=True)
@@ -38,38 +40,56 @@ def _literal(text: str) -> str:
 
 
 def scene_grammar(
-    cues: Sequence[str], shape: SceneShape = SceneShape(), *, continuation: bool = False
+    cues: Sequence[str],
+    shape: SceneShape = SceneShape(),
+    *,
+    continuation: bool = False,
+    allowed: Collection[str] | None = None,
 ) -> str:
     """GBNF for a scene whose speakers are exactly `cues` (at least one). A `continuation` (more
-    of a scene already begun) starts with a turn instead of an opening action.
+    of a scene already begun) starts with a turn instead of an opening action. `allowed`: the
+    capitalized words action and speech may use (`names.capitals`; default: the common words
+    and the speakers' names); a speaker's own name is never among the words of their speech.
 
     >>> print(scene_grammar(["MAYA"], SceneShape(4, 10)).splitlines()[0])
-    root ::= action ("\\n\\n" turn){1,3}
+    root ::= action "\\n\\n" first ("\\n\\n" turn){0,2}
     """
     assert cues, "a scene grammar needs at least one speaker"
     assert 1 <= shape.min_blocks <= shape.max_blocks, "bad scene shape"
     names = list(dict.fromkeys(cues))
+    words = set(COMMON) | name_parts(names) if allowed is None else set(allowed)
+    words = {w for w in words if len(w) == 1 or not w.isupper()}  # capitals are for cues
     if len(names) == 1:
-        exchange = f"line{0}"
+        exchange = first = "line0"
     else:
         pairs = itertools.permutations(range(len(names)), 2)
         exchange = " | ".join(f'line{a} "\\n\\n" line{b}' for a, b in pairs)
-    lines = [f'line{i} ::= {_literal(name)} "\\n" paren? speech' for i, name in enumerate(names)]
+        # the first exchange gives every speaker present a line (up to three of them)
+        everyone = itertools.permutations(range(min(3, len(names))))
+        first = " | ".join(' "\\n\\n" '.join(f"line{i}" for i in order) for order in everyone)
+    lines = [f'line{i} ::= {_literal(name)} "\\n" paren? speech{i}' for i, name in enumerate(names)]
+    speech = []
+    length = max(6, shape.sentence_chars // 6)  # words in a sentence
+    for i, name in enumerate(names):
+        speech.append(f'speech{i} ::= s{i}-sentence (" " s{i}-sentence)?')
+        speech += text_rules(f"s{i}", words - own_names(name), words=length)
     fewest, most = shape.turns
-    first = "turn" if continuation else "action"
-    count = f"{{{fewest - 1},{most - 1}}}" if continuation else f"{{{fewest},{most}}}"
+    if continuation:
+        root = f'root ::= turn ("\\n\\n" turn){{{fewest - 1},{most - 1}}}'
+    else:
+        root = f'root ::= action "\\n\\n" first ("\\n\\n" turn){{{fewest - 1},{most - 1}}}'
     return "\n".join(
         [
-            f'root ::= {first} ("\\n\\n" turn){count}',
+            root,
             'turn ::= exchange ("\\n\\n" action)?',
+            f'first ::= ({first}) ("\\n\\n" action)?',
             f"exchange ::= {exchange}",
             *lines,
             'paren ::= "(" [a-z] [a-z ,\']{1,24} ")\\n"',
-            'action ::= [A-Z] [a-z]* [ ,\'] tail (" " sentence){0,2}',
-            'speech ::= said (" " said)?',
-            f"said ::= [A-Z\"'] [^\\n.!?:]{{1,{shape.sentence_chars}}} [.!?] [\"']?",
-            "sentence ::= [A-Z\"'] tail",
-            f"tail ::= [^\\n.!?]{{1,{shape.sentence_chars}}} [.!?] [\"']?",
+            'action ::= a-sentence (" " a-sentence){0,2}',
+            *speech,
+            *text_rules("a", words, words=length),
+            *TEXT_BASE,
             "",
         ]
     )

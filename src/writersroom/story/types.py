@@ -172,6 +172,12 @@ class Issue(_Record):
         "repeated_block",
         "meta_commentary",
         "empty_scene",
+        "self_address",
+        "narrated_speech",
+        "doubled_name",
+        "unknown_name",
+        "unused_location",
+        "unused_character",
     ]
     message: str
     block: int | None = None  # index into SceneDraft.blocks, when one block is at fault
