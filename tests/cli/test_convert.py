@@ -98,3 +98,22 @@ def test_a_revised_fountain_file_keeps_its_marks_in_every_format(tmp_path: Path)
     with pdfplumber.open(tmp_path / "out.pdf") as pdf:
         text = pdf.pages[-1].extract_text()
     assert "*" in text and "Blue Revision (2026-12-04)" in text
+
+
+def test_lock_scenes_keeps_numbers_and_letters_new_scenes(tmp_path: Path) -> None:
+    source = tmp_path / "locked.fountain"
+    source.write_text(
+        "INT. A - DAY #1#\n\nA.\n\nINT. NEW - DAY\n\nB.\n\nINT. C - DAY #2#\n\nC.\n",
+        encoding="utf-8",
+    )
+    result = run("convert", str(source), str(tmp_path / "out.fdx"), "--lock-scenes")
+    assert result.exit_code == 0
+    doc = fdx.parse((tmp_path / "out.fdx").read_bytes())
+    assert [getattr(e, "number", None) for e in doc.elements[::2]] == ["1", "1A", "2"]
+    renumbered = run("convert", str(source), "-", "--number-scenes")
+    assert "INT. NEW - DAY #2#" in renumbered.stdout
+    assert run("convert", str(source), str(tmp_path / "out.pdf"), "--lock-scenes").exit_code == 0
+    pdfplumber = pytest.importorskip("pdfplumber")
+    with pdfplumber.open(tmp_path / "out.pdf") as pdf:
+        words = [w["text"] for w in pdf.pages[0].extract_words()]
+    assert words.count("1A") == 2  # in both margins

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from writersroom.errors import FormatError
 from writersroom.screenplay.io import FORMATS, dumps, load, loads, save
+from writersroom.screenplay.layout import PageLayout
+from writersroom.screenplay.numbering import number_scenes
 
 _FORMATS = click.Choice(sorted(FORMATS))
 
@@ -28,8 +31,24 @@ _FORMATS = click.Choice(sorted(FORMATS))
     type=_FORMATS,
     help="Input format (default: from IN's extension; fountain for stdin).",
 )
+@click.option(
+    "--number-scenes",
+    "numbering",
+    flag_value="number",
+    help="Number every scene 1, 2, 3 ... and print the numbers.",
+)
+@click.option(
+    "--lock-scenes",
+    "numbering",
+    flag_value="lock",
+    help="Keep the scene numbers the script has; new scenes get 12A, A1 (docs/formats.md).",
+)
 def convert(
-    source: str, target: str | None, to_format: str | None, from_format: str | None
+    source: str,
+    target: str | None,
+    to_format: str | None,
+    from_format: str | None,
+    numbering: str | None,
 ) -> None:
     """Convert a screenplay between Fountain, FDX, JSON, HTML and PDF.
 
@@ -42,6 +61,9 @@ def convert(
         doc = loads(sys.stdin.buffer.read(), from_format or "fountain")
     else:
         doc = load(source, from_format)
+    if numbering:
+        doc = number_scenes(doc, locked=numbering == "lock")
+        doc = replace(doc, layout=replace(doc.layout or PageLayout(), scene_numbers="both"))
     if target is None or target == "-":
         data = dumps(doc, to_format or "fountain")
         sys.stdout.buffer.write(data if isinstance(data, bytes) else data.encode("utf-8"))
