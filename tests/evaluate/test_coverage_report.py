@@ -20,7 +20,8 @@ def test_markdown_has_logline_grid_verdict_notes_and_scenes(coverage):
     assert md.startswith("# Coverage: The Last Job")
     assert f"**Verdict: {coverage.verdict}**" in md
     for label in ("Relevance to the premise", "Characterization", "Pacing", "Format", "Overall"):
-        assert re.search(rf"^\| {label} \| \d\.\d \| (Poor|Fair|Good|Excellent) \|$", md, re.M)
+        row = rf"^\| {label} \| \d\.\d \| (Poor|Fair|Good|Excellent) \| [^|]+ \|$"
+        assert re.search(row, md, re.M)
     assert "## Logline" in md and coverage.premise in md
     assert "| 1 | INT. RETIREMENT HOME - DAY | 1 |" in md
     assert "| EDNA |" in md

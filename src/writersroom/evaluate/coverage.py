@@ -31,6 +31,7 @@ from writersroom.evaluate.records import (
 )
 from writersroom.evaluate.script import SceneText
 from writersroom.evaluate.suggest import suggestions
+from writersroom.evaluate.validation import validation
 from writersroom.llm.base import Backend
 from writersroom.screenplay.model import Screenplay
 from writersroom.screenplay.paginate import paginate, scene_spans
@@ -312,6 +313,7 @@ def evaluate_screenplay(
         model=tools.backend.name if tools.backend is not None else "",
         seconds=round(time.perf_counter() - started, 2),
         notes=(*tools.notes, *notes, *judge_notes, f"feature set: {_set(measured)}"),
+        validation=validation(list(scores)),
     )
 
 
@@ -355,6 +357,7 @@ def evaluate_text(
         model=tools.backend.name if tools.backend is not None else "",
         seconds=round(time.perf_counter() - started, 2),
         notes=(*tools.notes, *notes, *judge_notes, f"feature set: {_set(measured)}"),
+        validation=validation(list(scores)),
     )
 
 

@@ -97,6 +97,8 @@ class Coverage:
     model: str = ""                            # backend name used for judgments ("" = none)
     seconds: float = 0.0
     notes: tuple[str, ...] = field(default=())  # what was skipped and why
+    # criterion -> how well it is validated ("held-out HANNA tau 0.31; CoheSentia r 0.20")
+    validation: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (see report.to_json)."""

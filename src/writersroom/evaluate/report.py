@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from writersroom.evaluate.records import SCREENPLAY_CRITERIA, STORY_CRITERIA, Coverage, grade
+from writersroom.evaluate.validation import validated
 
 LABELS = {
     "relevance": "Relevance to the premise",
@@ -67,10 +68,13 @@ def to_markdown(cov: Coverage) -> str:
             f"{cov.scores['overall']:.1f} / 5)", ""]
     out += ["## Logline", "", cov.logline or "(none given)", "", "## Synopsis", "",
             cov.synopsis or "(empty)", ""]
-    out += ["## Grid", "", "| Criterion | Score | Grade |", "|---|---:|---|"]
+    out += ["## Grid", "", "| Criterion | Score | Grade | Validated on held-out human ratings |",
+            "|---|---:|---|---|"]
     for c in criteria(cov):
-        out.append(f"| {LABELS[c]} | {cov.scores[c]:.1f} | {grade(cov.scores[c])} |")
-    out.append("")
+        out.append(f"| {LABELS[c]} | {cov.scores[c]:.1f} | {grade(cov.scores[c])} | "
+                   f"{_cell(cov.validation.get(c, validated(c)))} |")
+    out += ["", "Kendall tau and Pearson r run from 0 (no agreement with human readers) to 1; "
+            "published metrics reach about 0.3 tau on HANNA.", ""]
     if cov.suggestions:
         out += ["## Notes", ""]
         out += [f"- **{_cell(n.where)}** ({n.criterion}): {_cell(n.text)}" for n in cov.suggestions]
