@@ -20,10 +20,12 @@ benchmarks/results/story.md (and are printed). Needs no ../shared data.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
 import shutil
+import statistics
 import tempfile
 import time
 from collections import Counter
@@ -44,6 +46,7 @@ from writersroom.story.project import Project
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "story.md"
+BAR_RESULTS = ROOT / "benchmarks" / "results" / "story_bar.md"
 HEADING = re.compile(r"^(INT\.|EXT\.|INT\./EXT\.) [A-Z0-9][A-Z0-9 '&/-]* - [A-Z]+$")
 LOGLINES = [
     "A retired lighthouse keeper must guide a lost ship home through the worst storm in fifty "
@@ -299,7 +302,7 @@ def _passes(check: dict[str, Any]) -> bool:
     )
 
 
-def main() -> None:
+def bar(argv: Sequence[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--loglines", type=int, default=10)
     parser.add_argument("--scenes", type=int, default=3, help="scenes per quality-bar screenplay")
@@ -307,7 +310,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--model", default="default")
     parser.add_argument("--keep", type=Path, help="keep the projects in this directory")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="story-bench-"))
     settings = Settings(home=work / "home", cache=False, log=False)
     backend = get_backend(args.model, settings)
@@ -317,7 +320,7 @@ def main() -> None:
         # written after every step: partial results
         text = report(rows, full, speed, args, getattr(backend, "name", args.model))
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(text, encoding="utf-8")
+        BAR_RESULTS.write_text(text, encoding="utf-8")
         return text
 
     # the full draft and the speed-up first: they are the numbers with a target
@@ -338,6 +341,296 @@ def main() -> None:
     if args.keep:
         shutil.copytree(work, args.keep, dirs_exist_ok=True)
     shutil.rmtree(work, ignore_errors=True)
+
+
+# -- drafts before and after (issue 14, point 3) ----------------------------------------------
+# Ten loglines of this benchmark's own, developed with the same settings and seeds by two versions
+# of the engine: `generate` runs whatever writersroom is importable (PYTHONPATH=/tmp/before/src
+# for an older checkout) and stores what it made; `compare` measures both with the current checks
+# and the evaluation module, so the figures do not depend on the code under test.
+DRAFT_LOGLINES = [
+    "A lighthouse keeper finds a message in a bottle addressed to her, dated tomorrow.",
+    "A disgraced chef cooks one last dinner for the critic who ruined her.",
+    "A small-town mail carrier discovers every letter on her route is from the same dead man.",
+    "Two elderly brothers steal back the vintage car their father lost in a card game.",
+    "A substitute teacher realizes her class of teenagers is planning a bank robbery.",
+    "A deep-sea diver is trapped in a sunken ship with the man who sabotaged her air.",
+    "A hotel night porter must hide a runaway princess from the palace guards until dawn.",
+    "A piano tuner falls for the blind widow whose piano he keeps being called to fix.",
+    "A rookie firefighter has to rescue the arsonist she has been hunting for a year.",
+    "A circus clown inherits a failing farm and the stubborn goat that runs it.",
+]
+DRAFT_SETTINGS = {"scenes": 3, "seed": 11}  # identical for the run before and the run after
+_SENT_START = re.compile(r"(?:^|[.!?]\s+|\n)[\"']?$")
+_CAP = re.compile(r"\b[A-Z][A-Za-z'-]+\b")
+_QUOTED = re.compile(r"\"[^\"\n]{3,}")
+_SAYS = re.compile(r"\b(says|said|asks|asked|replies|shouts|whispers|tells)\b[,:]?\s*[\"']", re.I)
+_NOT_NAME_WORDS = (
+    "I I'm I'll I've I'd OK INT EXT DAY NIGHT MORNING EVENING CONTINUOUS TV God Mom Dad "
+    "FADE OUT IN END CUT TO"
+)
+_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
+
+
+def generate(argv: Sequence[str]) -> None:
+    """Develop every logline with DRAFT_SETTINGS and store the result as OUT/NN/summary.json."""
+    parser = argparse.ArgumentParser(prog="story.py generate")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--model", default="default")
+    parser.add_argument("--loglines", type=int, default=len(DRAFT_LOGLINES))
+    args = parser.parse_args(argv)
+    settings = Settings(home=args.out / "home", cache=False, log=False)
+    backend = get_backend(args.model, settings)
+    for i, logline in enumerate(DRAFT_LOGLINES[: args.loglines], 1):
+        out = args.out / f"{i:02d}"
+        if (out / "summary.json").exists():
+            continue
+        shutil.rmtree(out, ignore_errors=True)
+        clock = StepClock()
+        cpu, wall = time.process_time(), time.perf_counter()
+        error = ""
+        try:
+            story.new(logline, out, backend=backend, listener=clock, **DRAFT_SETTINGS)
+        except Exception as exc:  # a failed development is a result too
+            error = f"{type(exc).__name__}: {exc}"
+        summary = _summary(out, logline, error)
+        summary |= {
+            "wall": time.perf_counter() - wall,
+            "cpu": time.process_time() - cpu,
+            "retries": dict(clock.retries),
+        }
+        (out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+        print(f"[{i}] {summary['wall']:.0f}s {summary['title']!r} {error}", flush=True)
+
+
+def _summary(out: Path, logline: str, error: str) -> dict[str, Any]:
+    if not (out / "project.json").exists():
+        return {"logline": logline, "error": error, "title": "", "cast": [], "beats": []}
+    project = Project.open(out)
+    bible = project.bible()
+    fountain_path = out / "screenplay.fountain"
+    return {
+        "logline": logline,
+        "error": error,
+        "title": bible.title.text if bible.title else "",
+        "cast": [c.name for c in bible.characters or ()],
+        "beats": [b.summary for b in bible.beats or ()],
+        "locations": [loc.name for loc in bible.locations or ()],
+        "scenes": [
+            {
+                "number": s.number,
+                "location": s.location,
+                "characters": list(s.characters),
+                "summary": s.summary,
+            }
+            for s in bible.scenes or ()
+        ],
+        "attempts": {
+            n: project.info(f"drafts/{n}").get("origin", {}).get("attempts", 1)
+            for n in sorted(bible.drafts)
+        },
+        "repaired": sum(
+            bool(project.info(f"drafts/{n}").get("origin", {}).get("repaired"))
+            for n in bible.drafts
+        ),
+        "fountain": fountain_path.read_text(encoding="utf-8") if fountain_path.exists() else "",
+    }
+
+
+def _scenes_of(doc: Screenplay) -> list[tuple[str, list[Any]]]:
+    scenes: list[tuple[str, list[Any]]] = []
+    for element in doc.elements:
+        if isinstance(element, SceneHeading):
+            scenes.append((element.text, []))
+        elif scenes:
+            scenes[-1][1].append(element)
+    return scenes
+
+
+def _name_mentions(text: str) -> list[str]:
+    """Capitalized words that are not at the start of a sentence: names, almost always."""
+    found = []
+    for match in _CAP.finditer(text):
+        before = text[: match.start()]
+        if _SENT_START.search(before) or match.group() in _NOT_NAMES:
+            continue
+        found.append(match.group().rstrip("'s").rstrip("'"))
+    return found
+
+
+def measure(summary: dict[str, Any]) -> dict[str, Any]:
+    """Problems, redrafts, evaluation scores and names-in-bible rate of one development."""
+    from writersroom.story.checks import check_scene, check_story
+    from writersroom.story.types import ActionBlock, DialogueBlock, SceneDraft, SceneOutline
+
+    if not summary.get("fountain"):
+        return {"failed": True}
+    doc = fountain.parse(summary["fountain"])
+    cast = summary["cast"]
+    cues = [" ".join(n.upper().split()) for n in cast]
+    parts = {p for n in cast for p in n.split()}
+    places = {w.capitalize() for loc in summary["locations"] for w in loc.split()}
+    known = parts | places | set(_CAP.findall(summary["logline"] + " " + summary["title"]))
+    drafts, outlines, texts = [], [], []
+    for (heading, body), plan in zip(_scenes_of(doc), summary["scenes"], strict=False):
+        blocks: list[Any] = []
+        for e in body:
+            if isinstance(e, Dialogue):
+                lines = tuple(x if isinstance(x, str) else f"({x.text})" for x in e.lines)
+                blocks.append(DialogueBlock(speaker=e.speaker, lines=lines))
+            elif _text(e).strip():
+                blocks.append(ActionBlock(text=_text(e)))
+        setting, _, rest = heading.partition(" ")
+        location, _, time_ = rest.rpartition(" - ")
+        drafts.append(SceneDraft(number=plan["number"], blocks=tuple(blocks)))
+        outlines.append(
+            SceneOutline(
+                number=plan["number"],
+                setting="EXT" if setting.startswith("EXT") else "INT",
+                location=location,
+                time=time_ or "DAY",
+                characters=tuple(plan["characters"]),
+                summary=plan["summary"] or "-",
+            )
+        )
+        texts.append(" ".join(_text(e) for e in body))
+    issues = [
+        i.kind
+        for d, o in zip(drafts, outlines, strict=True)
+        for i in check_scene(d, o, cues, [x for x in drafts if x.number < d.number])
+    ]
+    story_issues = [i.kind for i in check_story(cast, summary["locations"], outlines, drafts)]
+    speakers = [e.speaker for e in doc.elements if isinstance(e, Dialogue)]
+    mentions = [
+        m
+        for t in [*summary["beats"], *(s["summary"] for s in summary["scenes"]), *texts]
+        for m in _name_mentions(t)
+    ]
+    in_bible = sum(s in cues for s in speakers) + sum(m in known for m in mentions)
+    attempts = list(summary["attempts"].values())
+    return {
+        "failed": False,
+        "scenes": len(drafts),
+        "issues": issues,
+        "story_issues": story_issues,
+        "redrafts": sum(a - 1 for a in attempts),
+        "redrafted_scenes": sum(a > 1 for a in attempts),
+        "names": len(speakers) + len(mentions),
+        "names_in_bible": in_bible,
+        "strangers": sorted({m for m in mentions if m not in known}),
+        "doc": doc,
+    }
+
+
+def _scores(rows: list[dict[str, Any]], summaries: list[dict[str, Any]]) -> None:
+    from writersroom.evaluate import default_tools, evaluate_screenplay
+
+    tools = default_tools()
+    for row, summary in zip(rows, summaries, strict=True):
+        if not row["failed"]:
+            scores = evaluate_screenplay(row["doc"], summary["logline"], tools=tools).scores
+            row["relevance"], row["coherence"] = scores["relevance"], scores["coherence"]
+
+
+def compare(argv: Sequence[str]) -> None:
+    """Measure the `generate` outputs of two versions and write benchmarks/results/story.md."""
+    parser = argparse.ArgumentParser(prog="story.py compare")
+    parser.add_argument("--before", type=Path, required=True)
+    parser.add_argument("--after", type=Path, required=True)
+    args = parser.parse_args(argv)
+    runs = {}
+    both = sorted(
+        {p.parent.name for p in args.before.glob("*/summary.json")}
+        & {p.parent.name for p in args.after.glob("*/summary.json")}
+    )  # loglines developed by both versions
+    for label, folder in (("before", args.before), ("after", args.after)):
+        summaries = [json.loads((folder / n / "summary.json").read_text()) for n in both]
+        rows = [measure(s) for s in summaries]
+        _scores(rows, summaries)
+        runs[label] = (summaries, rows)
+    text = compare_report(runs)
+    RESULTS.write_text(text, encoding="utf-8")
+    print(text)
+
+
+def _totals(rows: list[dict[str, Any]], summaries: list[dict[str, Any]]) -> dict[str, Any]:
+    ok = [r for r in rows if not r["failed"]]
+    scenes = max(1, sum(r["scenes"] for r in ok))
+    kinds = Counter(k for r in ok for k in [*r["issues"], *r["story_issues"]])
+    story = sum(len(r["story_issues"]) for r in ok)
+    good, names = sum(r["names_in_bible"] for r in ok), sum(r["names"] for r in ok)
+    return {
+        "developed": f"{len(ok)}/{len(rows)}",
+        "scene problems per scene": f"{sum(len(r['issues']) for r in ok) / scenes:.2f}",
+        "story problems per screenplay": f"{story / max(1, len(ok)):.2f}",
+        "redrafts (model calls beyond the first, all scenes)": str(sum(r["redrafts"] for r in ok)),
+        "scenes redrafted": f"{sum(r['redrafted_scenes'] for r in ok)}/{scenes}",
+        "premise relevance (1-5)": f"{statistics.mean(r['relevance'] for r in ok):.2f}",
+        "coherence (1-5)": f"{statistics.mean(r['coherence'] for r in ok):.2f}",
+        "names in the bible": f"{good}/{names} ({100 * good / max(1, names):.0f} %)",
+        "wall seconds (all of them)": f"{sum(s.get('wall', 0) for s in summaries):.0f}",
+        "kinds": ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "none",
+    }
+
+
+def compare_report(runs: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]]) -> str:
+    before, after = (_totals(runs[k][1], runs[k][0]) for k in ("before", "after"))
+    lines = [
+        "# Story engine: drafts before and after",
+        "",
+        f"{len(runs['before'][0])} of the ten loglines (`DRAFT_LOGLINES` in benchmarks/story.py; "
+        "the ones both runs finished), each developed by `story.new` "
+        f"with {DRAFT_SETTINGS['scenes']} scenes, seed {DRAFT_SETTINGS['seed']}, every other "
+        "option at its default, on the bundled default model (SmolLM2-135M-Instruct), response "
+        "cache off; the same settings and seeds before and after. Both runs are measured by the "
+        "current code: `checks.check_scene` on every scene (as read back from "
+        "screenplay.fountain) and `checks.check_story` on each screenplay (unused places and "
+        "characters, doubled or repeated names), the evaluation module's relevance and "
+        "coherence (`evaluate_screenplay` with the logline as premise), and the share of name "
+        "mentions that are the bible's: every cue, and every capitalized word not at the start "
+        "of a sentence in the beats, the scene plans and the drafts, counted as the bible's "
+        "when it is part of a character's name, a location, the title or the logline.",
+        "",
+        "| figure | before | after |",
+        "|---|---|---|",
+        *(f"| {k} | {before[k]} | {after[k]} |" for k in before),
+        "",
+    ]
+    for label in ("before", "after"):
+        summaries, rows = runs[label]
+        lines += [f"## Scene 1 of each screenplay, {label}", ""]
+        for s, r in zip(summaries, rows, strict=True):
+            lines.append(
+                f"**{s['title'] or '(failed)'}** ({', '.join(s['cast'])}) — {s['logline']}"
+            )
+            lines.append("")
+            if r["failed"]:
+                lines += [f"Not developed: {s['error']}", ""]
+                continue
+            first = fountain.render(
+                Screenplay(title_page=r["doc"].title_page, elements=_first_scene(r["doc"]))
+            )
+            lines += ["```", first.strip()[:900], "```", ""]
+            if r["strangers"]:
+                lines += [f"Names outside the bible: {', '.join(r['strangers'])}", ""]
+    return "\n".join(lines) + "\n"
+
+
+def _first_scene(doc: Screenplay) -> tuple[Any, ...]:
+    heads = [i for i, e in enumerate(doc.elements) if isinstance(e, SceneHeading)]
+    if not heads:
+        return ()
+    end = heads[1] if len(heads) > 1 else len(doc.elements)
+    return tuple(doc.elements[heads[0] : end])
+
+
+def main() -> None:
+    import sys
+
+    commands = {"generate": generate, "compare": compare, "bar": bar}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        raise SystemExit(f"usage: story.py {{{'|'.join(commands)}}} [options]")
+    commands[sys.argv[1]](sys.argv[2:])
 
 
 if __name__ == "__main__":

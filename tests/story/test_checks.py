@@ -1,6 +1,6 @@
 import pytest
 
-from writersroom.story.checks import check_scene, repair, severity
+from writersroom.story.checks import check_scene, check_story, repair, severity
 from writersroom.story.scenetext import parse_scene_text
 from writersroom.story.types import SceneDraft, SceneOutline
 
@@ -83,3 +83,48 @@ def test_repair_drops_blocks_at_fault_and_severity_ranks_empty_first():
     assert check_scene(fixed, DAY, CAST) == []
     empty = check_scene(draft("Hm."), DAY, CAST)
     assert severity(empty) > severity(issues)
+
+
+def test_a_speaker_saying_their_own_name_is_self_address():
+    text = GOOD + "\n\nELIAS CRANE\nElias Crane, this is a message from the future."
+    issues = check_scene(draft(text), DAY, CAST)
+    assert [(i.kind, i.block) for i in issues] == [("self_address", 3)]
+    assert "ELIAS CRANE says their own name" in issues[0].message
+    assert kinds(GOOD + "\n\nELIAS CRANE\nMaya, listen to me.") == []  # naming another: fine
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        'Elias says, "There is something special about this."',
+        "ELIAS CRANE\nMaya says: go home.",
+        "Maya whispered, 'run'.",
+    ],
+)
+def test_speech_narrated_in_action_or_a_speech_is_flagged(paragraph):
+    assert kinds(GOOD + "\n\n" + paragraph) == ["narrated_speech"]
+
+
+def test_doubled_and_unknown_names():
+    allowed = {"Maya", "Elias", "The", "Then", "Torres", "Crane"}
+    text = GOOD + "\n\nThe keeper meets Soka Mami and Maya Maya on the stairs."
+    found = check_scene(draft(text), DAY, CAST, allowed=allowed)
+    assert [i.kind for i in found] == ["doubled_name", "unknown_name"]
+    assert found[1].message == "not in the bible: Soka, Mami"
+    assert kinds(text) == ["doubled_name"]  # without `allowed`, names are not checked
+
+
+def test_check_story_finds_unused_places_and_characters_and_shared_names():
+    second = DAY.model_copy(update={"number": 3, "location": "BEACH"})
+    issues = check_story(
+        ["Maya Torres", "Elias Crane", "Javier Ramirez", "Elena Elena", "Ana Ramirez"],
+        ["LIGHTHOUSE", "BEACH", "HARBOR"],
+        [DAY, second],
+        [draft(GOOD)],
+    )
+    messages = [(i.kind, i.message) for i in issues]
+    assert ("unused_location", "HARBOR is never used") in messages
+    assert ("unused_character", "JAVIER RAMIREZ never speaks") in messages
+    assert ("doubled_name", "ELENA ELENA repeats a word") in messages
+    assert ("doubled_name", "ANA RAMIREZ shares RAMIREZ with JAVIER RAMIREZ") in messages
+    assert not any("MAYA" in m or "LIGHTHOUSE" in m or "BEACH" in m for _, m in messages)

@@ -74,6 +74,15 @@ def test_parse_cast_drops_example_placeholder_and_duplicate_names():
         characters.parse_cast(text, count=3)
 
 
+def test_parse_cast_drops_doubled_names_and_shared_name_words():
+    text = (
+        "Name: Elena Elena\nRole: protagonist\n\nName: Javier Ramirez\nRole: ally\n\n"
+        "Name: Javier Ramirez\nRole: rival\n\nName: Elazarus Ramirez\nRole: mentor\n\n"
+        "Name: Nora Vance\nRole: mentor"
+    )
+    assert [c.name for c in characters.parse_cast(text)] == ["Javier Ramirez", "Nora Vance"]
+
+
 def test_beats_one_per_slot_in_order():
     structure = get_structure("custom:Beginning,Middle,End")
     text = (
