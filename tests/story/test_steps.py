@@ -124,17 +124,26 @@ def test_locations_normalized_and_deduplicated():
         locations.parse_locations("Place: TV STUDIO\nSide: INT", minimum=1)
 
 
+def test_each_scene_is_held_to_an_unused_place_and_its_share_of_the_cast():
+    first, second, third = (scenes.outline_grammar(_plan_ctx(n)) for n in (1, 2, 3))
+    assert 'r0 ::= "Place: " ("LIGHTHOUSE")' in first  # every planned place is used
+    assert 'r0 ::= "Place: " ("HARBOR")' in second
+    assert 'who ::= "MAYA TORRES" (", " cue){0,1}' in first  # every character appears
+    assert 'who ::= "ELIAS CRANE" (", " cue){0,1}' in second
+    assert 'who ::= cue (", " cue){0,1}' in third
+
+
 def _plan_ctx(number=2):
     beats_ = tuple(Beat(number=i, name=f"B{i}", summary=f"Beat {i} happens.") for i in (1, 2, 3))
     return scenes.PlanContext(number, 3, LOG, Title(text="Last Light"), CAST, beats_, PLACES)
 
 
 def test_outline_grammar_limits_place_time_and_cast():
-    request = scenes.outline_request(_plan_ctx(), seed=5)
+    request = scenes.outline_request(_plan_ctx(3), seed=5)  # past the places: a free choice
     assert '("LIGHTHOUSE" | "HARBOR")' in request.grammar
     assert 'cue ::= ("MAYA TORRES" | "ELIAS CRANE")' in request.grammar
-    assert "Plan scene 2 of 3." in request.messages[-1].content
-    assert "Beat 2 happens." in request.messages[-1].content
+    assert "Plan scene 3 of 3." in request.messages[-1].content
+    assert "Beat 3 happens." in request.messages[-1].content
 
 
 def test_parse_outline_takes_setting_from_location():

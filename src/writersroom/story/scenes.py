@@ -2,6 +2,9 @@
 
 Which beats a scene dramatizes is fixed by arithmetic (`structures.beats_for_scene`), so the
 model only chooses place, time and cast (constrained to the bible's names) and writes a summary.
+So that every planned location and every main character is used, scene n is held (by its
+grammar) to the n-th location while there are locations left, and to the characters whose
+position in the cast falls on it (`PlanContext.place`, `PlanContext.required`).
 Scenes are planned independently of each other, so all of them go to the engine at once.
 """
 
@@ -14,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from writersroom.errors import GenerationError
 from writersroom.llm.base import Backend, Request, complete_many
 from writersroom.story.briefs import clip
-from writersroom.story.forms import Field, choice, form_grammar, parse_form
+from writersroom.story.forms import Field, choice, form_grammar, literal, parse_form
 from writersroom.story.prompt import Prompt
 from writersroom.story.run import Made, Run, origin
 from writersroom.story.structures import beats_for_scene
@@ -52,14 +55,34 @@ class PlanContext:
     def beat_numbers(self) -> tuple[int, ...]:
         return beats_for_scene(self.number, self.total, len(self.beats))
 
+    @property
+    def place(self) -> Location | None:
+        """The location this scene must use, so that every planned location is used: scene n
+        takes the n-th while there are locations left; later scenes choose freely."""
+        return self.locations[self.number - 1] if self.number <= len(self.locations) else None
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """The characters this scene must include, so that every main character appears:
+        character i goes to scene i mod total (the protagonist opens the story), at most 3."""
+        cues = [c.cue for c in self.characters]
+        mine = [c for i, c in enumerate(cues) if i % self.total == (self.number - 1) % self.total]
+        return tuple(mine[:3])
+
 
 EXAMPLE_SUMMARY = "Nina bursts in waving a contest flyer."
 
 
 def outline_grammar(ctx: PlanContext) -> str:
     cues = [c.cue for c in ctx.characters]
+    places = [ctx.place.name] if ctx.place else [loc.name for loc in ctx.locations]
+    must = " ".join(
+        (literal(cue) if i == 0 else literal(", " + cue)) for i, cue in enumerate(ctx.required)
+    )
+    more = min(2, len(cues) - 1) - max(0, len(ctx.required) - 1)
+    who = f'{must} (", " cue){{0,{max(0, more)}}}' if must else f'cue (", " cue){{0,{more}}}'
     record = [
-        Field("Place", choice([loc.name for loc in ctx.locations])),
+        Field("Place", choice(places)),
         Field("Time", choice(PLAN_TIMES)),
         Field("Who", "who"),
         Field("What happens", "summary"),
@@ -67,7 +90,7 @@ def outline_grammar(ctx: PlanContext) -> str:
     ]
     return form_grammar([record]) + "\n".join(
         [
-            f'who ::= cue (", " cue){{0,{min(2, len(cues) - 1)}}}',
+            f"who ::= {who}",
             f"cue ::= {choice(cues)}",
             'summary ::= sentence (" " sentence)?',
             "",
