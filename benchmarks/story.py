@@ -543,8 +543,11 @@ def compare(argv: Sequence[str]) -> None:
         {p.parent.name for p in args.before.glob("*/summary.json")}
         & {p.parent.name for p in args.after.glob("*/summary.json")}
     )  # loglines developed by both versions
+    if not both:  # the after run has not finished a logline: report the before figures alone
+        both = sorted(p.parent.name for p in args.before.glob("*/summary.json"))
     for label, folder in (("before", args.before), ("after", args.after)):
-        summaries = [json.loads((folder / n / "summary.json").read_text()) for n in both]
+        names = [n for n in both if (folder / n / "summary.json").exists()]
+        summaries = [json.loads((folder / n / "summary.json").read_text()) for n in names]
         rows = [measure(s) for s in summaries]
         _scores(rows, summaries)
         runs[label] = (summaries, rows)
@@ -553,8 +556,24 @@ def compare(argv: Sequence[str]) -> None:
     print(text)
 
 
+_FIGURES = (
+    "developed",
+    "scene problems per scene",
+    "story problems per screenplay",
+    "redrafts (model calls beyond the first, all scenes)",
+    "scenes redrafted",
+    "premise relevance (1-5)",
+    "coherence (1-5)",
+    "names in the bible",
+    "wall seconds (all of them)",
+    "kinds",
+)
+
+
 def _totals(rows: list[dict[str, Any]], summaries: list[dict[str, Any]]) -> dict[str, Any]:
     ok = [r for r in rows if not r["failed"]]
+    if not ok:
+        return dict.fromkeys(_FIGURES, "not measured")
     scenes = max(1, sum(r["scenes"] for r in ok))
     kinds = Counter(k for r in ok for k in [*r["issues"], *r["story_issues"]])
     story = sum(len(r["story_issues"]) for r in ok)
