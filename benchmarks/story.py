@@ -629,7 +629,8 @@ def compare_report(runs: dict[str, tuple[list[dict[str, Any]], list[dict[str, An
             first = fountain.render(
                 Screenplay(title_page=r["doc"].title_page, elements=_first_scene(r["doc"]))
             )
-            lines += ["```", first.strip()[:900], "```", ""]
+            body = first.split("\n\n", 1)[1] if first.startswith("Title:") else first
+            lines += ["```", body.strip()[:900], "```", ""]  # without the title page
             if r["strangers"]:
                 lines += [f"Names outside the bible: {', '.join(r['strangers'])}", ""]
     return "\n".join(lines) + "\n"
