@@ -363,8 +363,6 @@ DRAFT_LOGLINES = [
 DRAFT_SETTINGS = {"scenes": 3, "seed": 11}  # identical for the run before and the run after
 _SENT_START = re.compile(r"(?:^|[.!?]\s+|\n)[\"']?$")
 _CAP = re.compile(r"\b[A-Z][A-Za-z'-]+\b")
-_QUOTED = re.compile(r"\"[^\"\n]{3,}")
-_SAYS = re.compile(r"\b(says|said|asks|asked|replies|shouts|whispers|tells)\b[,:]?\s*[\"']", re.I)
 _NOT_NAME_WORDS = (
     "I I'm I'll I've I'd OK INT EXT DAY NIGHT MORNING EVENING CONTINUOUS TV God Mom Dad "
     "FADE OUT IN END CUT TO"
